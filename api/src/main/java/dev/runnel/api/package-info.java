@@ -1,0 +1,2 @@
+/** Runnel's public surfaces: Java client API, Reactive Streams adapters, gRPC, server and CLI. */
+package dev.runnel.api;
