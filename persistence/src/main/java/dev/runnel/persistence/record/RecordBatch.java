@@ -129,7 +129,7 @@ public record RecordBatch(
           + ", recordCount="
           + recordCount;
     }
-    if (baseOffset > Long.MAX_VALUE - lastOffsetDelta) {
+    if (lastOffsetDelta > 0 && baseOffset > Long.MAX_VALUE - lastOffsetDelta) {
       return "reason=last offset overflows, baseOffset="
           + baseOffset
           + ", lastOffsetDelta="
