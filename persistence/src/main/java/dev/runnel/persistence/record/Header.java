@@ -16,7 +16,7 @@ public record Header(String key, byte[] value) {
 
   public Header {
     Objects.requireNonNull(key, "key");
-    Utf8.encodedLength(key);
+    Utf8.encodedLength(key); // refuses unpaired surrogates, which UTF-8 cannot carry
   }
 
   @Override
