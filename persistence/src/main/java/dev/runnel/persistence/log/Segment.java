@@ -28,8 +28,10 @@ import java.nio.file.StandardOpenOption;
  * descriptor.
  *
  * <p>Thread-safety: one writer at a time (its log's writer, under the log's lock) and concurrent
- * readers through {@link #channel()} positional reads, {@link #size()} and the indexes, which are
- * safe for that. A reader of the active segment must bound itself by the log's committed end.
+ * readers through {@link #channel()} positional reads and the indexes, which are safe for that.
+ * Size, last sequence nr and largest timestamp are plain fields: a reader may trust them only for a
+ * segment sealed before the log view it holds was published; a reader of the active segment bounds
+ * itself by the view's committed end.
  */
 final class Segment {
 
@@ -54,9 +56,11 @@ final class Segment {
   private final int indexIntervalBytes;
   private final int maxEntryBytes;
 
-  private volatile long size;
-  private volatile long lastSequenceNr;
-  private volatile long maxTimestamp = Long.MIN_VALUE;
+  // Plain fields: the writer updates them per entry; readers reach them through the log's volatile
+  // view, published after the writer is done, and bound the active segment by the view instead.
+  private long size;
+  private long lastSequenceNr;
+  private long maxTimestamp = Long.MIN_VALUE;
   private volatile SequenceIndex index = new SequenceIndex();
   private volatile TimeIndex timeIndex = new TimeIndex();
   private long firstTimestamp;

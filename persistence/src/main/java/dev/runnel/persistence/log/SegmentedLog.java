@@ -78,7 +78,7 @@ final class SegmentedLog {
   private Segment[] segments;
   private long lastSequenceNr;
   private LogMeta meta;
-  private ByteBuffer headers = ByteBuffer.allocateDirect(64 * EntryFormat.HEADER_BYTES);
+  private ByteBuffer[] headers = new ByteBuffer[0];
   private volatile View view;
   private volatile long deletedTo;
   private volatile RuntimeException failure;
@@ -291,14 +291,14 @@ final class SegmentedLog {
     for (PendingAppend append : appends) {
       entryCount += append.entries.size();
     }
-    if (headers.capacity() < entryCount * EntryFormat.HEADER_BYTES) {
-      headers = ByteBuffer.allocateDirect(entryCount * 2 * EntryFormat.HEADER_BYTES);
+    if (headers.length < entryCount) {
+      headers = headerBuffers(Math.max(entryCount, headers.length * 2));
     }
     ByteBuffer[] buffers = new ByteBuffer[entryCount * 2];
     int pending = 0;
     int buffered = 0;
     int forces = 0;
-    int headerAt = 0;
+    int headerIndex = 0;
     long segmentAgeMillis = settings.segmentAge().toMillis();
     Segment active = active();
     for (PendingAppend append : appends) {
@@ -335,8 +335,7 @@ final class SegmentedLog {
           }
           active = roll(entry.firstSequenceNr());
         }
-        ByteBuffer header = headers.slice(headerAt, EntryFormat.HEADER_BYTES);
-        headerAt += EntryFormat.HEADER_BYTES;
+        ByteBuffer header = headers[headerIndex++].clear();
         EntryFormat.writeHeader(header, entry, payload, crc);
         buffers[buffered++] = header;
         buffers[buffered++] = payload;
@@ -349,6 +348,19 @@ final class SegmentedLog {
       active.write(buffers, pending, buffered);
     }
     return forces;
+  }
+
+  /**
+   * Header buffers reused by every write cycle: slices of one direct buffer, so the gathering write
+   * copies nothing for them and a cycle allocates no header objects.
+   */
+  private static ByteBuffer[] headerBuffers(int count) {
+    ByteBuffer memory = ByteBuffer.allocateDirect(count * EntryFormat.HEADER_BYTES);
+    ByteBuffer[] buffers = new ByteBuffer[count];
+    for (int i = 0; i < count; i++) {
+      buffers[i] = memory.slice(i * EntryFormat.HEADER_BYTES, EntryFormat.HEADER_BYTES);
+    }
+    return buffers;
   }
 
   private Segment roll(long base) throws IOException {
@@ -449,7 +461,7 @@ final class SegmentedLog {
     View current = view;
     long start = Math.max(from, deletedTo + 1);
     long end = Math.min(to, current.highestSequenceNr());
-    List<LogEntry> result = new ArrayList<>();
+    List<LogEntry> result = new ArrayList<>(Math.min(Math.max(maxEntries, 0), 1024));
     if (start > end || maxEntries <= 0) {
       return result;
     }
@@ -511,7 +523,7 @@ final class SegmentedLog {
     for (int i = 0; i < all.length; i++) {
       Segment segment = all[i];
       boolean last = i == all.length - 1;
-      if (segment.maxTimestamp() < timestamp || segment.lastSequenceNr() <= floor) {
+      if (!last && (segment.maxTimestamp() < timestamp || segment.lastSequenceNr() <= floor)) {
         continue;
       }
       long limit = last ? current.activeEnd() : segment.size();
@@ -573,9 +585,11 @@ final class SegmentedLog {
 
   /** Bytes of all segment files. */
   long sizeInBytes() {
-    long total = 0;
-    for (Segment segment : view.segments()) {
-      total += segment.size();
+    View current = view;
+    Segment[] all = current.segments();
+    long total = all.length == 0 ? 0 : current.activeEnd();
+    for (int i = 0; i < all.length - 1; i++) {
+      total += all[i].size();
     }
     return total;
   }
