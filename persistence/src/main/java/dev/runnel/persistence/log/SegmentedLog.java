@@ -476,8 +476,23 @@ final class SegmentedLog {
       long position = segment.floorPosition(start);
       EntryReader reader =
           new EntryReader(segment.channel(), position, limit, segment.maxEntryBytes(), 0, true);
+      boolean atIndexPoint = position > 0;
       try {
-        while (reader.next()) {
+        while (true) {
+          boolean more = reader.next();
+          if (atIndexPoint) {
+            atIndexPoint = false;
+            if (!more || reader.firstSequenceNr() > start) {
+              // The index point does not lead to an entry at or before start: its file was
+              // damaged in a way validation cannot see. Scanning from the segment start is right.
+              reader =
+                  new EntryReader(segment.channel(), 0, limit, segment.maxEntryBytes(), 0, true);
+              continue;
+            }
+          }
+          if (!more) {
+            break;
+          }
           if (reader.lastSequenceNr() < start) {
             continue;
           }
