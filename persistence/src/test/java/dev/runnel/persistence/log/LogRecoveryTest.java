@@ -86,6 +86,79 @@ class LogRecoveryTest {
     return sequenceNrs;
   }
 
+  /** The last sequence nr whose entry ends at or before {@code cut} in the segment at base. */
+  private static long lastEntryBefore(long base, long cut) {
+    long end = 0;
+    long seq = base;
+    while (true) {
+      end += EntryFormat.entryBytes(payloadFor(seq).length());
+      if (end > cut) {
+        return seq - 1;
+      }
+      seq++;
+    }
+  }
+
+  @Test
+  void shouldCutACorruptEarlierSegmentAndDropEveryLaterOne() throws IOException {
+    Path image = crashImage(150);
+    LogStore probe = open(image);
+    Segment[] segments = probe.logFor(ID, false).segments();
+    probe.close();
+    Segment damaged = segments[1];
+    long corruptSeq = damaged.base() + 3;
+    long position = 0;
+    for (long seq = damaged.base(); seq < corruptSeq; seq++) {
+      position += EntryFormat.entryBytes(payloadFor(seq).length());
+    }
+    flipByte(damaged.file(), position + EntryFormat.HEADER_BYTES + 2);
+    Files.delete(
+        damaged
+            .file()
+            .resolveSibling(LogFiles.segmentFileName(damaged.base(), LogFiles.INDEX_SUFFIX)));
+
+    LogStore store = open(image);
+    assertEquals(corruptSeq - 1, store.highestSequenceNr(ID));
+    assertEntries(
+        store.read(ID, 1, Long.MAX_VALUE, 1000, Integer.MAX_VALUE), range(1, corruptSeq - 1));
+    for (int i = 2; i < segments.length; i++) {
+      assertTrue(Files.notExists(segments[i].file()), "later segment deleted: " + segments[i]);
+    }
+    await(store.append(ID, List.of(entry(corruptSeq, payloadFor(corruptSeq)))));
+    assertEntries(store.read(ID, corruptSeq, corruptSeq, 1, Integer.MAX_VALUE), corruptSeq);
+  }
+
+  @Test
+  void shouldDropASegmentWhoseNameDoesNotMatchItsFirstEntry() throws IOException {
+    Path image = crashImage(150);
+    LogStore probe = open(image);
+    Segment[] segments = probe.logFor(ID, false).segments();
+    probe.close();
+    Segment renamed = segments[2];
+    Files.move(
+        renamed.file(),
+        renamed
+            .file()
+            .resolveSibling(LogFiles.segmentFileName(renamed.base() + 1, LogFiles.LOG_SUFFIX)));
+
+    LogStore store = open(image);
+    assertEquals(segments[1].lastSequenceNr(), store.highestSequenceNr(ID));
+    assertEntries(
+        store.read(ID, 1, Long.MAX_VALUE, 1000, Integer.MAX_VALUE),
+        range(1, segments[1].lastSequenceNr()));
+    assertEquals(2, store.logFor(ID, false).segments().length);
+  }
+
+  private static void flipByte(Path file, long position) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      channel.read(one, position);
+      one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
+      channel.write(one, position);
+    }
+  }
+
   @Test
   void shouldRecoverEverythingWrittenBeforeACrash() {
     Path image = crashImage(150);
@@ -119,9 +192,10 @@ class LogRecoveryTest {
       }
       LogStore store = open(copy);
       long highest = store.highestSequenceNr(ID);
-      assertTrue(
-          highest >= segmentBase - 1 && highest < 150,
-          "round " + round + ": cut at " + cut + " keeps entries before it, highest " + highest);
+      assertEquals(
+          lastEntryBefore(segmentBase, cut),
+          highest,
+          "round " + round + ": cut at " + cut + " keeps exactly the entries before it");
       assertEntries(store.read(ID, 1, Long.MAX_VALUE, 1000, Integer.MAX_VALUE), range(1, highest));
       await(store.append(ID, List.of(entry(highest + 1, payloadFor(highest + 1)))));
       assertEntries(
