@@ -292,7 +292,12 @@ public final class LogStore implements AutoCloseable {
   private void forceDirtyLogs() {
     for (SegmentedLog log : logs.values()) {
       try {
-        io.execute(log::forceIfDirty);
+        io.execute(
+            () -> {
+              if (log.forceIfDirty()) {
+                forces.increment();
+              }
+            });
       } catch (RejectedExecutionException e) {
         LOG.warn("Io executor rejected an interval force: persistenceId={}", log.persistenceId());
       }

@@ -417,15 +417,20 @@ final class SegmentedLog {
     }
   }
 
-  /** Forces the active segment if anything was written since the last force (fsync interval). */
-  void forceIfDirty() {
+  /**
+   * Forces the active segment if anything was written since the last force (fsync interval).
+   *
+   * @return whether it forced
+   */
+  boolean forceIfDirty() {
     if (!dirty.getAndSet(false)) {
-      return;
+      return false;
     }
     Segment active = active();
     try {
       if (active != null) {
         active.force();
+        return true;
       }
     } catch (ClosedChannelException e) {
       // Rolled (sealing forced it) or deleted: nothing left to force.
@@ -443,6 +448,7 @@ final class SegmentedLog {
       }
       LOG.error(failure.getMessage(), e);
     }
+    return false;
   }
 
   private Segment active() {

@@ -249,6 +249,16 @@ class LogStoreTest {
   }
 
   @Test
+  void shouldForceWrittenLogsEveryIntervalUnderIntervalPolicy() {
+    LogStore store = open(FsyncPolicy.INTERVAL);
+    appendRange(store, "a", 1, 3);
+    LogTesting.awaitCondition("an interval force", () -> store.stats().forces() >= 1);
+    long forced = store.stats().forces();
+    appendRange(store, "a", 4, 4);
+    LogTesting.awaitCondition("a force of the new write", () -> store.stats().forces() > forced);
+  }
+
+  @Test
   void shouldFailAppendsAfterClose() {
     LogStore store = open(FsyncPolicy.INTERVAL);
     appendRange(store, "a", 1, 3);
