@@ -45,7 +45,9 @@ public final class LogStoreBenchmark {
       groupCommit(scratch.resolve("group"), io);
     } finally {
       io.shutdownNow();
-      delete(scratch);
+      for (String created : List.of("warm-up", "single", "batched", "group")) {
+        delete(scratch.resolve(created));
+      }
     }
   }
 
