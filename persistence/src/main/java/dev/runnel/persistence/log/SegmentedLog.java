@@ -1,0 +1,717 @@
+package dev.runnel.persistence.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one persistence id: a directory of {@link Segment}s, a {@link LogMeta} file and, while
+ * closed cleanly, a clean-shutdown marker.
+ *
+ * <pre>
+ * &lt;root&gt;/&lt;directory name of the id&gt;/
+ *   log.meta                        persistence id, deletedTo, highest at deletion
+ *   clean-shutdown                  present only between a clean close and the next open
+ *   00000000000000000001.log        segment, first sequence nr 1
+ *   00000000000000000001.index
+ *   00000000000000000001.timeindex
+ *   00000000000000004711.log        the last segment is the active one, appends go there
+ *   ...
+ * </pre>
+ *
+ * <p>Invariants: segments are contiguous and their sequence numbers increase across them; only the
+ * last (active) segment is written; a write cycle's entries for this log are written by one
+ * gathering write per segment and become visible to readers only when {@link #publish} moves the
+ * committed end, after the whole cycle finished.
+ *
+ * <p>Thread-safety: writes, deletions and retention hold the log's lock; the writer is only ever
+ * one io task at a time (the store runs one write cycle at a time). Readers take no lock: they read
+ * the volatile committed {@link View} (segments, committed end of the last, highest sequence nr),
+ * and skip a segment whose channel retention closed under them.
+ */
+final class SegmentedLog {
+
+  static final String CLEAN_MARKER = "clean-shutdown";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+  private static final Segment[] NO_SEGMENTS = new Segment[0];
+
+  /** What readers may see: every segment but the last in full, the last up to activeEnd. */
+  record View(Segment[] segments, long activeEnd, long highestSequenceNr) {}
+
+  /** One append call waiting in a write cycle; {@code failure} is set by the writer. */
+  static final class PendingAppend {
+    final String persistenceId;
+    final List<LogEntry> entries;
+    final CompletableFuture<Void> future;
+    RuntimeException failure;
+
+    PendingAppend(String persistenceId, List<LogEntry> entries, CompletableFuture<Void> future) {
+      this.persistenceId = persistenceId;
+      this.entries = entries;
+      this.future = future;
+    }
+  }
+
+  private final String persistenceId;
+  private final Path directory;
+  private final LogSettings settings;
+  private final boolean created;
+  private final Object lock = new Object();
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final CRC32C crc = new CRC32C();
+
+  private Segment[] segments;
+  private long lastSequenceNr;
+  private LogMeta meta;
+  private ByteBuffer headers = ByteBuffer.allocateDirect(64 * EntryFormat.HEADER_BYTES);
+  private volatile View view;
+  private volatile long deletedTo;
+  private volatile RuntimeException failure;
+
+  private SegmentedLog(
+      String persistenceId,
+      Path directory,
+      LogSettings settings,
+      boolean created,
+      LogMeta meta,
+      Segment[] segments) {
+    this.persistenceId = persistenceId;
+    this.directory = directory;
+    this.settings = settings;
+    this.created = created;
+    this.meta = meta;
+    this.segments = segments;
+    this.deletedTo = meta.deletedTo();
+    Segment last = segments.length == 0 ? null : segments[segments.length - 1];
+    this.lastSequenceNr =
+        Math.max(last == null ? 0 : last.lastSequenceNr(), meta.highestAtDeletion());
+    this.view = new View(segments, last == null ? 0 : last.size(), lastSequenceNr);
+  }
+
+  /**
+   * Opens (and recovers) or creates the log of {@code persistenceId} in {@code directory}. Damaged
+   * data is cut and logged, never thrown; operating-system failures throw {@link
+   * LogStorageException}.
+   */
+  static SegmentedLog open(String persistenceId, Path directory, LogSettings settings) {
+    try {
+      boolean created = false;
+      if (!Files.isDirectory(directory)) {
+        Files.createDirectories(directory);
+        LogFiles.fsyncDirectory(directory.getParent());
+        created = true;
+      }
+      LogMeta meta = readMeta(persistenceId, directory);
+      if (!meta.persistenceId().equals(persistenceId)) {
+        throw new LogStorageException(
+            "Log directory holds another persistence id: persistenceId="
+                + persistenceId
+                + ", directory="
+                + directory
+                + ", found="
+                + meta.persistenceId());
+      }
+      boolean clean = Files.deleteIfExists(directory.resolve(CLEAN_MARKER));
+      if (clean) {
+        LogFiles.fsyncDirectory(directory);
+      }
+      Segment[] segments = recoverSegments(directory, settings, clean);
+      return new SegmentedLog(persistenceId, directory, settings, created, meta, segments);
+    } catch (IOException e) {
+      throw new LogStorageException(
+          "Cannot open log: persistenceId=" + persistenceId + ", directory=" + directory, e);
+    }
+  }
+
+  private static LogMeta readMeta(String persistenceId, Path directory) throws IOException {
+    LogMeta meta;
+    try {
+      meta = LogMeta.read(directory);
+    } catch (LogCorruptionException e) {
+      LOG.error(
+          "{}; rewriting it without the deletion mark: persistenceId={}",
+          e.getMessage(),
+          persistenceId);
+      meta = null;
+    }
+    if (meta == null) {
+      meta = new LogMeta(persistenceId, 0, 0);
+      meta.write(directory);
+    }
+    return meta;
+  }
+
+  private static Segment[] recoverSegments(Path directory, LogSettings settings, boolean clean)
+      throws IOException {
+    TreeSet<Long> bases = new TreeSet<>();
+    List<Path> indexFiles = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        long base = LogFiles.parseSegmentFileName(name, LogFiles.LOG_SUFFIX);
+        if (base > 0) {
+          bases.add(base);
+        } else if (name.endsWith(LogFiles.TEMP_SUFFIX)) {
+          Files.delete(file);
+        } else if (LogFiles.parseSegmentFileName(name, LogFiles.INDEX_SUFFIX) > 0
+            || LogFiles.parseSegmentFileName(name, LogFiles.TIME_INDEX_SUFFIX) > 0) {
+          indexFiles.add(file);
+        }
+      }
+    }
+    for (Path file : indexFiles) {
+      String name = file.getFileName().toString();
+      String base = name.substring(0, name.indexOf('.'));
+      if (!bases.contains(Long.parseLong(base))) {
+        Files.delete(file);
+      }
+    }
+    List<Segment> recovered = new ArrayList<>();
+    long previousLast = 0;
+    Long[] all = bases.toArray(new Long[0]);
+    for (int i = 0; i < all.length; i++) {
+      boolean last = i == all.length - 1;
+      Segment segment = Segment.open(directory, all[i], settings);
+      long fileSize = segment.size();
+      Segment.Damage damage = segment.recover(clean || !last, previousLast);
+      if (damage != null) {
+        segment.truncate(damage.position());
+        if (last) {
+          LOG.warn(
+              "Cut damaged log tail: file={}, position={}, bytesCut={}, reason={}",
+              segment.file(),
+              damage.position(),
+              fileSize - damage.position(),
+              damage.reason());
+        } else {
+          List<Path> dropped = new ArrayList<>();
+          for (int j = i + 1; j < all.length; j++) {
+            Segment later = Segment.open(directory, all[j], settings);
+            dropped.add(later.file());
+            later.delete();
+          }
+          LOG.error(
+              "Corrupt segment before the end of the log, cut it and deleted every later segment"
+                  + " to keep the log contiguous: file={}, position={}, bytesCut={}, reason={},"
+                  + " deleted={}",
+              segment.file(),
+              damage.position(),
+              fileSize - damage.position(),
+              damage.reason(),
+              dropped);
+          LogFiles.fsyncDirectory(directory);
+        }
+      }
+      if (segment.size() == 0) {
+        segment.delete();
+      } else {
+        recovered.add(segment);
+        previousLast = segment.lastSequenceNr();
+      }
+      if (damage != null && !last) {
+        break;
+      }
+    }
+    return recovered.toArray(NO_SEGMENTS);
+  }
+
+  // ---- writing (io executor, one write cycle at a time)
+
+  /**
+   * Writes the appends of one cycle with one gathering write per segment and, under {@link
+   * FsyncPolicy#ALWAYS}, forces them. An append that does not continue the sequence gets an {@link
+   * IllegalArgumentException} and nothing of it is written. If writing fails, every other append of
+   * the cycle fails with a {@link LogWriteException} and the log is cut back to where it was; if
+   * even that fails the log is marked failed. Nothing becomes visible before {@link #publish}.
+   *
+   * @return forces done
+   */
+  int write(List<PendingAppend> appends) {
+    synchronized (lock) {
+      if (failure != null) {
+        for (PendingAppend append : appends) {
+          append.failure = failure;
+        }
+        return 0;
+      }
+      Segment[] segmentsBefore = segments;
+      Segment active = active();
+      Segment.State stateBefore = active == null ? null : active.state();
+      long lastBefore = lastSequenceNr;
+      int forces = 0;
+      try {
+        forces += writeEntries(appends);
+        if (active() == null) {
+          return forces;
+        }
+        if (settings.fsyncPolicy() == FsyncPolicy.ALWAYS) {
+          active().force();
+          forces++;
+        } else {
+          dirty.set(true);
+        }
+      } catch (IOException | RuntimeException e) {
+        LogWriteException error =
+            new LogWriteException(
+                "Append failed: persistenceId="
+                    + persistenceId
+                    + ", file="
+                    + active()
+                    + ", cause="
+                    + e,
+                e);
+        for (PendingAppend append : appends) {
+          if (append.failure == null) {
+            append.failure = error;
+          }
+        }
+        rollBack(segmentsBefore, active, stateBefore, lastBefore, error);
+      }
+      return forces;
+    }
+  }
+
+  private int writeEntries(List<PendingAppend> appends) throws IOException {
+    int entryCount = 0;
+    for (PendingAppend append : appends) {
+      entryCount += append.entries.size();
+    }
+    if (headers.capacity() < entryCount * EntryFormat.HEADER_BYTES) {
+      headers = ByteBuffer.allocateDirect(entryCount * 2 * EntryFormat.HEADER_BYTES);
+    }
+    ByteBuffer[] buffers = new ByteBuffer[entryCount * 2];
+    int pending = 0;
+    int buffered = 0;
+    int forces = 0;
+    int headerAt = 0;
+    long segmentAgeMillis = settings.segmentAge().toMillis();
+    Segment active = active();
+    for (PendingAppend append : appends) {
+      if (append.failure != null) {
+        continue;
+      }
+      long first = append.entries.get(0).firstSequenceNr();
+      if (first <= lastSequenceNr) {
+        append.failure =
+            new IllegalArgumentException(
+                "Sequence nr not increasing: persistenceId="
+                    + persistenceId
+                    + ", firstSequenceNr="
+                    + first
+                    + ", lastSequenceNr="
+                    + lastSequenceNr);
+        continue;
+      }
+      for (LogEntry entry : append.entries) {
+        ByteBuffer payload = entry.payload().duplicate();
+        int entryBytes = EntryFormat.entryBytes(payload.remaining());
+        if (active == null
+            || active.mustRoll(
+                entry.firstSequenceNr(),
+                entry.timestamp(),
+                entryBytes,
+                settings.segmentBytes(),
+                segmentAgeMillis)) {
+          if (active != null) {
+            active.write(buffers, pending, buffered);
+            pending = buffered;
+            active.seal();
+            forces++;
+          }
+          active = roll(entry.firstSequenceNr());
+        }
+        ByteBuffer header = headers.slice(headerAt, EntryFormat.HEADER_BYTES);
+        headerAt += EntryFormat.HEADER_BYTES;
+        EntryFormat.writeHeader(header, entry, payload, crc);
+        buffers[buffered++] = header;
+        buffers[buffered++] = payload;
+        active.track(
+            entry.firstSequenceNr(), entry.lastSequenceNr(), entry.timestamp(), entryBytes);
+      }
+      lastSequenceNr = append.entries.get(append.entries.size() - 1).lastSequenceNr();
+    }
+    if (active != null) {
+      active.write(buffers, pending, buffered);
+    }
+    return forces;
+  }
+
+  private Segment roll(long base) throws IOException {
+    Segment next = Segment.create(directory, base, settings);
+    Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
+    grown[segments.length] = next;
+    segments = grown;
+    LogFiles.fsyncDirectory(directory);
+    return next;
+  }
+
+  private void rollBack(
+      Segment[] segmentsBefore,
+      Segment activeBefore,
+      Segment.State stateBefore,
+      long lastBefore,
+      LogWriteException error) {
+    try {
+      for (int i = segmentsBefore.length; i < segments.length; i++) {
+        segments[i].delete();
+      }
+      segments = segmentsBefore;
+      lastSequenceNr = lastBefore;
+      if (activeBefore != null) {
+        activeBefore.restore(stateBefore);
+      }
+      LOG.warn("{}; cut the log back to before the write", error.getMessage());
+    } catch (IOException | RuntimeException e) {
+      failure =
+          new LogFailedException(
+              "Log failed, appends refused until the store reopens: persistenceId="
+                  + persistenceId
+                  + ", directory="
+                  + directory
+                  + ", cause="
+                  + e,
+              e);
+      failure.addSuppressed(error);
+      LOG.error(failure.getMessage(), failure);
+    }
+  }
+
+  /** Makes everything written so far visible to readers; called when the write cycle ends. */
+  long publish() {
+    synchronized (lock) {
+      Segment active = active();
+      View published =
+          new View(
+              segments,
+              active == null ? 0 : active.size(),
+              Math.max(lastSequenceNr, meta.highestAtDeletion()));
+      view = published;
+      return published.highestSequenceNr();
+    }
+  }
+
+  /** Forces the active segment if anything was written since the last force (fsync interval). */
+  void forceIfDirty() {
+    if (!dirty.getAndSet(false)) {
+      return;
+    }
+    Segment active = active();
+    try {
+      if (active != null) {
+        active.force();
+      }
+    } catch (ClosedChannelException e) {
+      // Rolled (sealing forced it) or deleted: nothing left to force.
+    } catch (IOException e) {
+      synchronized (lock) {
+        failure =
+            new LogFailedException(
+                "Log failed, interval force failed: persistenceId="
+                    + persistenceId
+                    + ", file="
+                    + active
+                    + ", cause="
+                    + e,
+                e);
+      }
+      LOG.error(failure.getMessage(), e);
+    }
+  }
+
+  private Segment active() {
+    Segment[] current = segments;
+    return current.length == 0 ? null : current[current.length - 1];
+  }
+
+  // ---- reading (any thread)
+
+  /**
+   * Committed entries overlapping [from, to] and above {@code deletedTo}: at most {@code
+   * maxEntries}, and no more payload bytes than {@code maxBytes} except that the first entry is
+   * always returned.
+   */
+  List<LogEntry> read(long from, long to, int maxEntries, long maxBytes) {
+    View current = view;
+    long start = Math.max(from, deletedTo + 1);
+    long end = Math.min(to, current.highestSequenceNr());
+    List<LogEntry> result = new ArrayList<>();
+    if (start > end || maxEntries <= 0) {
+      return result;
+    }
+    Segment[] all = current.segments();
+    long bytes = 0;
+    for (int i = segmentIndexFor(all, start); i < all.length; i++) {
+      Segment segment = all[i];
+      if (segment.base() > end) {
+        break;
+      }
+      long limit = i == all.length - 1 ? current.activeEnd() : segment.size();
+      long position = segment.floorPosition(start);
+      EntryReader reader =
+          new EntryReader(segment.channel(), position, limit, segment.maxEntryBytes(), 0, true);
+      try {
+        while (reader.next()) {
+          if (reader.lastSequenceNr() < start) {
+            continue;
+          }
+          if (reader.firstSequenceNr() > end) {
+            return result;
+          }
+          int payloadBytes = reader.entryBytes() - EntryFormat.HEADER_BYTES;
+          if (!result.isEmpty() && bytes + payloadBytes > maxBytes) {
+            return result;
+          }
+          result.add(reader.entry());
+          bytes += payloadBytes;
+          if (result.size() >= maxEntries) {
+            return result;
+          }
+        }
+      } catch (ClosedChannelException e) {
+        continue;
+      } catch (IOException e) {
+        throw new LogStorageException(
+            "Read failed: persistenceId=" + persistenceId + ", file=" + segment.file(), e);
+      }
+      if (reader.failure() != null) {
+        throw new LogCorruptionException(
+            "Corrupt entry: persistenceId="
+                + persistenceId
+                + ", file="
+                + segment.file()
+                + ", position="
+                + reader.position()
+                + ", reason="
+                + reader.failure());
+      }
+    }
+    return result;
+  }
+
+  /** First committed sequence nr above deletedTo whose entry timestamp is >= {@code timestamp}. */
+  OptionalLong sequenceNrForTimestamp(long timestamp) {
+    View current = view;
+    Segment[] all = current.segments();
+    long floor = deletedTo;
+    for (int i = 0; i < all.length; i++) {
+      Segment segment = all[i];
+      boolean last = i == all.length - 1;
+      if (segment.maxTimestamp() < timestamp || segment.lastSequenceNr() <= floor) {
+        continue;
+      }
+      long limit = last ? current.activeEnd() : segment.size();
+      EntryReader reader =
+          new EntryReader(
+              segment.channel(),
+              segment.timestampScanStart(timestamp),
+              limit,
+              segment.maxEntryBytes(),
+              0,
+              false);
+      try {
+        while (reader.next()) {
+          if (reader.timestamp() >= timestamp && reader.lastSequenceNr() > floor) {
+            return OptionalLong.of(Math.max(reader.firstSequenceNr(), floor + 1));
+          }
+        }
+      } catch (ClosedChannelException e) {
+        continue;
+      } catch (IOException e) {
+        throw new LogStorageException(
+            "Read failed: persistenceId=" + persistenceId + ", file=" + segment.file(), e);
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private static int segmentIndexFor(Segment[] all, long sequenceNr) {
+    int low = 0;
+    int high = all.length - 1;
+    int found = 0;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (all[mid].base() <= sequenceNr) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  long highestSequenceNr() {
+    return view.highestSequenceNr();
+  }
+
+  long deletedTo() {
+    return deletedTo;
+  }
+
+  /** The first sequence number still readable (highest + 1 when nothing is). */
+  long logStartSequenceNr() {
+    View current = view;
+    Segment[] all = current.segments();
+    long start = all.length == 0 ? current.highestSequenceNr() + 1 : all[0].base();
+    return Math.max(start, Math.min(deletedTo, current.highestSequenceNr()) + 1);
+  }
+
+  /** Bytes of all segment files. */
+  long sizeInBytes() {
+    long total = 0;
+    for (Segment segment : view.segments()) {
+      total += segment.size();
+    }
+    return total;
+  }
+
+  String persistenceId() {
+    return persistenceId;
+  }
+
+  boolean created() {
+    return created;
+  }
+
+  // ---- deletion and retention (blocking, any thread)
+
+  /**
+   * Permanently deletes sequence numbers up to {@code toSequenceNr} (capped at the highest): first
+   * in the meta file, then whole segments holding nothing above it.
+   */
+  void deleteTo(long toSequenceNr) {
+    synchronized (lock) {
+      long highest = view.highestSequenceNr();
+      long capped = Math.min(toSequenceNr, highest);
+      if (capped <= meta.deletedTo()) {
+        return;
+      }
+      LogMeta updated = new LogMeta(persistenceId, capped, highest);
+      try {
+        updated.write(directory);
+      } catch (IOException e) {
+        throw new LogStorageException(
+            "Cannot write log meta: persistenceId="
+                + persistenceId
+                + ", directory="
+                + directory
+                + ", deletedTo="
+                + capped,
+            e);
+      }
+      meta = updated;
+      deletedTo = capped;
+      deleteOldest(segment -> segment.lastSequenceNr() <= capped);
+    }
+  }
+
+  /** Deletes whole segments whose every entry is below {@code sequenceNr}. */
+  RetentionResult deleteSegmentsBelow(long sequenceNr) {
+    synchronized (lock) {
+      return deleteOldest(segment -> segment.lastSequenceNr() < sequenceNr);
+    }
+  }
+
+  /** Deletes whole segments whose newest entry is older than {@code cutoffMillis}. */
+  RetentionResult deleteSegmentsOlderThan(long cutoffMillis) {
+    synchronized (lock) {
+      return deleteOldest(segment -> segment.maxTimestamp() < cutoffMillis);
+    }
+  }
+
+  /** Deletes the oldest whole segments until the log is at most {@code maxBytes}, if it can. */
+  RetentionResult deleteSegmentsBeyondSize(long maxBytes) {
+    synchronized (lock) {
+      long[] excess = {sizeInBytes() - maxBytes};
+      return deleteOldest(
+          segment -> {
+            if (excess[0] <= 0) {
+              return false;
+            }
+            excess[0] -= segment.size();
+            return true;
+          });
+    }
+  }
+
+  private RetentionResult deleteOldest(Predicate<Segment> deletable) {
+    Segment[] committed = view.segments();
+    int count = 0;
+    while (count < committed.length - 1 && deletable.test(committed[count])) {
+      count++;
+    }
+    if (count == 0) {
+      return new RetentionResult(0, 0, logStartSequenceNr());
+    }
+    Segment[] doomed = Arrays.copyOf(committed, count);
+    segments = Arrays.copyOfRange(segments, count, segments.length);
+    View current = view;
+    view =
+        new View(
+            Arrays.copyOfRange(committed, count, committed.length),
+            current.activeEnd(),
+            current.highestSequenceNr());
+    long bytes = 0;
+    try {
+      for (Segment segment : doomed) {
+        bytes += segment.size();
+        segment.delete();
+      }
+    } catch (IOException e) {
+      throw new LogStorageException(
+          "Cannot delete segment: persistenceId=" + persistenceId + ", directory=" + directory, e);
+    }
+    return new RetentionResult(count, bytes, logStartSequenceNr());
+  }
+
+  /**
+   * Forces everything, writes the index files and the clean-shutdown marker, closes the files. A
+   * failed log gets no marker, so the next open recovers it.
+   */
+  void close() {
+    synchronized (lock) {
+      try {
+        Segment active = active();
+        if (failure == null && active != null) {
+          active.seal();
+        }
+        for (Segment segment : segments) {
+          segment.close();
+        }
+        if (failure == null) {
+          Files.createFile(directory.resolve(CLEAN_MARKER));
+        }
+      } catch (IOException e) {
+        throw new LogStorageException(
+            "Cannot close log: persistenceId=" + persistenceId + ", directory=" + directory, e);
+      }
+    }
+  }
+
+  /** The active segment, for tests that break its file underneath. */
+  Segment activeSegment() {
+    synchronized (lock) {
+      return active();
+    }
+  }
+
+  /** All segments, for tests and retention callers. */
+  Segment[] segments() {
+    return view.segments();
+  }
+}

@@ -1,0 +1,2 @@
+/** Java API of the segmented-log read journal. */
+package dev.runnel.persistence.query.javadsl;

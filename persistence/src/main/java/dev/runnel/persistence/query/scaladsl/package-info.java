@@ -1,0 +1,2 @@
+/** Scala API of the segmented-log read journal. */
+package dev.runnel.persistence.query.scaladsl;

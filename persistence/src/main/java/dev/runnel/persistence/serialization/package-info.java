@@ -1,0 +1,2 @@
+/** Akka serialization of stored values: serializer id, manifest and bytes in one layout. */
+package dev.runnel.persistence.serialization;
