@@ -2,6 +2,7 @@ package dev.runnel.bench;
 
 import dev.runnel.persistence.log.FsyncPolicy;
 import dev.runnel.persistence.log.LogSettings;
+import dev.runnel.persistence.log.LogStats;
 import dev.runnel.persistence.log.LogStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +66,7 @@ public final class StorageBenchmark implements Callable<Integer> {
   }
 
   static LogSettings settings(Path dir, FsyncPolicy fsync) {
-    return new LogSettings(
-        dir, 128 << 20, Duration.ofDays(7), 4096, fsync, Duration.ofMillis(200), 16 << 20);
+    return LogSettings.defaults(dir).withFsyncPolicy(fsync);
   }
 
   static ExecutorService ioExecutor() {
@@ -125,10 +124,20 @@ public final class StorageBenchmark implements Callable<Integer> {
       try (LogStore store = LogStore.open(settings(data, fsync), io)) {
         for (int batch : BATCHES) {
           for (int n : writers) {
+            LogStats before = store.stats();
             Throughput append =
                 EngineBenchmark.append(store, "e", n, batch, EVENT_BYTES, seconds, driver);
+            LogStats after = store.stats();
             Throughput replay = EngineBenchmark.replay(store, "e-" + n + "-" + batch + "-0");
             print("engine", fsync.name().toLowerCase(Locale.ROOT), batch, n, append, replay);
+            System.out.printf(
+                Locale.ROOT,
+                "        group commit: %.1f appends per write cycle, %.1f appends per fsync%n",
+                (double) (after.appends() - before.appends()) / (after.cycles() - before.cycles()),
+                after.forces() == before.forces()
+                    ? Double.NaN
+                    : (double) (after.appends() - before.appends())
+                        / (after.forces() - before.forces()));
           }
         }
       } finally {
