@@ -18,9 +18,12 @@ import java.util.HexFormat;
  * number zero-padded to 20 digits (the width of {@link Long#MAX_VALUE}) plus a suffix, so that
  * names sort like the numbers.
  *
+ * <p>The persistence-id directory names and the crash-safe file operations are public because the
+ * snapshot store lays out its files the same way.
+ *
  * <p>Stateless; thread-safe.
  */
-final class LogFiles {
+public final class LogFiles {
 
   static final String LOG_SUFFIX = ".log";
   static final String INDEX_SUFFIX = ".index";
@@ -65,7 +68,7 @@ final class LogFiles {
    * (which encoding never produces) and 32 hex digits of its SHA-256, so only the meta file knows
    * the id.
    */
-  static String directoryName(String persistenceId) {
+  public static String directoryName(String persistenceId) {
     if (persistenceId == null || persistenceId.isEmpty()) {
       throw new IllegalArgumentException("persistenceId=" + persistenceId + " must not be empty");
     }
@@ -94,14 +97,14 @@ final class LogFiles {
   }
 
   /** Makes creations, renames and deletions in {@code directory} durable. */
-  static void fsyncDirectory(Path directory) throws IOException {
+  public static void fsyncDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     }
   }
 
   /** Replaces {@code file} with {@code content}: temp file, fsync, rename, fsync directory. */
-  static void writeAtomically(Path file, ByteBuffer content) throws IOException {
+  public static void writeAtomically(Path file, ByteBuffer content) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
     try (FileChannel channel =
         FileChannel.open(

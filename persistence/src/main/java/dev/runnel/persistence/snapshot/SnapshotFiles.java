@@ -1,18 +1,16 @@
 package dev.runnel.persistence.snapshot;
 
+import dev.runnel.persistence.log.LogFiles;
 import dev.runnel.persistence.serialization.SerializedValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,8 +19,8 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * Snapshot files under one root directory: a directory per persistence id ({@link
- * PersistenceIdDirectoryName}), a file per snapshot.
+ * Snapshot files under one root directory: a directory per persistence id, named as the journal
+ * names it ({@link LogFiles#directoryName}), a file per snapshot.
  *
  * <pre>
  * root/
@@ -57,7 +55,6 @@ public final class SnapshotFiles {
   private static final int HEADER_BYTES = 4 + 4 + 8 + 8 + 2;
   private static final int FLAG_METADATA = 1;
   private static final String SUFFIX = ".snap";
-  private static final String TEMP_SUFFIX = ".tmp";
   private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})\\.snap");
 
   /** A snapshot as stored: its key and serialized content. */
@@ -92,28 +89,14 @@ public final class SnapshotFiles {
    * sequence number and timestamp, force of the directory.
    */
   public void save(StoredSnapshot snapshot) {
-    Path directory = root.resolve(PersistenceIdDirectoryName.of(snapshot.persistenceId()));
+    Path directory = root.resolve(LogFiles.directoryName(snapshot.persistenceId()));
     Path target = directory.resolve(fileName(snapshot.sequenceNr(), snapshot.timestamp()));
-    Path temp = directory.resolve(target.getFileName() + TEMP_SUFFIX);
     try {
       if (!Files.isDirectory(directory)) {
         Files.createDirectories(directory);
-        forceDirectory(directory.getParent());
+        LogFiles.fsyncDirectory(directory.getParent());
       }
-      ByteBuffer content = encode(snapshot);
-      try (FileChannel channel =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        while (content.hasRemaining()) {
-          channel.write(content);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      forceDirectory(directory);
+      LogFiles.writeAtomically(target, encode(snapshot));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot save snapshot: persistenceId="
@@ -128,7 +111,7 @@ public final class SnapshotFiles {
 
   /** The persistence id's snapshot files, newest first; empty when it has none. */
   public List<SnapshotFile> list(String persistenceId) {
-    Path directory = root.resolve(PersistenceIdDirectoryName.of(persistenceId));
+    Path directory = root.resolve(LogFiles.directoryName(persistenceId));
     List<SnapshotFile> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
       for (Path path : stream) {
@@ -248,11 +231,5 @@ public final class SnapshotFiles {
     CRC32C crc = new CRC32C();
     crc.update(bytes, offset, length);
     return (int) crc.getValue();
-  }
-
-  private static void forceDirectory(Path directory) throws IOException {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 }
