@@ -18,28 +18,17 @@ import java.util.Arrays;
  * last position starts at base + last relative sequence number. The first entry of a segment is
  * never indexed (it is the base at position 0).
  *
- * <p>Thread-safety: one writer (the segment's writer, under the log's lock) and any number of
- * readers. The writer stores an element before it publishes the new count through a volatile write,
- * and replaces a grown array before that, so a reader that reads the count first sees every element
- * below it.
+ * <p>Thread-safety: one writer and any number of readers, as {@link SparseIndex} describes.
  */
-final class SequenceIndex {
+final class SequenceIndex extends SparseIndex {
 
   static final int ENTRY_BYTES = 8;
 
-  private volatile int[] relativeSequenceNrs;
-  private volatile int[] positions;
-  private volatile int count;
-  private int flushed;
+  private volatile int[] relativeSequenceNrs = new int[INITIAL_CAPACITY];
+  private volatile int[] positions = new int[INITIAL_CAPACITY];
 
   SequenceIndex() {
-    this(new int[16], new int[16], 0);
-  }
-
-  private SequenceIndex(int[] relativeSequenceNrs, int[] positions, int count) {
-    this.relativeSequenceNrs = relativeSequenceNrs;
-    this.positions = positions;
-    this.count = count;
+    super(ENTRY_BYTES);
   }
 
   /**
@@ -48,43 +37,23 @@ final class SequenceIndex {
    * segmentBytes}.
    */
   static SequenceIndex decode(ByteBuffer bytes, long segmentBytes) {
-    if (bytes.remaining() % ENTRY_BYTES != 0) {
-      return null;
-    }
-    int n = bytes.remaining() / ENTRY_BYTES;
-    int[] relative = new int[Math.max(16, n)];
-    int[] position = new int[Math.max(16, n)];
-    int previousRelative = 0;
-    int previousPosition = 0;
-    for (int i = 0; i < n; i++) {
-      int r = bytes.getInt();
-      int p = bytes.getInt();
-      if (r <= previousRelative || p <= previousPosition || p >= segmentBytes) {
-        return null;
-      }
-      relative[i] = r;
-      position[i] = p;
-      previousRelative = r;
-      previousPosition = p;
-    }
-    SequenceIndex index = new SequenceIndex(relative, position, n);
-    index.flushed = n;
-    return index;
+    SequenceIndex index = new SequenceIndex();
+    return index.load(bytes, slot -> index.consistent(slot, segmentBytes)) ? index : null;
+  }
+
+  private boolean consistent(int slot, long segmentBytes) {
+    int previousRelative = slot == 0 ? 0 : relativeSequenceNrs[slot - 1];
+    int previousPosition = slot == 0 ? 0 : positions[slot - 1];
+    return relativeSequenceNrs[slot] > previousRelative
+        && positions[slot] > previousPosition
+        && positions[slot] < segmentBytes;
   }
 
   void append(int relativeSequenceNr, int position) {
-    int n = count;
-    if (n == positions.length) {
-      relativeSequenceNrs = Arrays.copyOf(relativeSequenceNrs, n * 2);
-      positions = Arrays.copyOf(positions, n * 2);
-    }
-    relativeSequenceNrs[n] = relativeSequenceNr;
-    positions[n] = position;
-    count = n + 1;
-  }
-
-  int count() {
-    return count;
+    int slot = nextSlot();
+    relativeSequenceNrs[slot] = relativeSequenceNr;
+    positions[slot] = position;
+    publish(slot);
   }
 
   int relativeSequenceNr(int i) {
@@ -97,49 +66,41 @@ final class SequenceIndex {
 
   /** Position of the last indexed entry starting at or below the relative sequence nr, or 0. */
   int floorPosition(long relativeSequenceNr) {
-    int n = count;
-    int[] relative = relativeSequenceNrs;
-    int[] position = positions;
-    int low = 0;
-    int high = n - 1;
-    int found = -1;
-    while (low <= high) {
-      int mid = (low + high) >>> 1;
-      if (relative[mid] <= relativeSequenceNr) {
-        found = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
-    return found < 0 ? 0 : position[found];
+    int slot = lastSlotBefore(relativeSequenceNr);
+    return slot < 0 ? 0 : positions[slot];
   }
 
   /** Index of the entry with exactly this relative sequence nr, or -1. */
   int indexOf(int relativeSequenceNr) {
-    int found = Arrays.binarySearch(relativeSequenceNrs, 0, count, relativeSequenceNr);
+    int found = Arrays.binarySearch(relativeSequenceNrs, 0, count(), relativeSequenceNr);
     return found < 0 ? -1 : found;
   }
 
-  /** Drops entries from {@code newCount} on; the file must be cut to {@link #flushedBytes()}. */
-  void truncate(int newCount) {
-    count = Math.min(count, newCount);
-    flushed = Math.min(flushed, newCount);
+  /** At or below: the entry starting at the target is the one to scan from. */
+  @Override
+  boolean before(int slot, long relativeSequenceNr) {
+    return relativeSequenceNrs[slot] <= relativeSequenceNr;
   }
 
-  /** Bytes of the file that hold current entries. */
-  long flushedBytes() {
-    return (long) flushed * ENTRY_BYTES;
+  @Override
+  int capacity() {
+    return positions.length;
   }
 
-  /** The entries not yet in the file, encoded; marks them flushed. */
-  ByteBuffer unflushed() {
-    int n = count;
-    ByteBuffer bytes = ByteBuffer.allocate((n - flushed) * ENTRY_BYTES);
-    for (int i = flushed; i < n; i++) {
-      bytes.putInt(relativeSequenceNrs[i]).putInt(positions[i]);
-    }
-    flushed = n;
-    return bytes.flip();
+  @Override
+  void resize(int capacity) {
+    relativeSequenceNrs = Arrays.copyOf(relativeSequenceNrs, capacity);
+    positions = Arrays.copyOf(positions, capacity);
+  }
+
+  @Override
+  void read(ByteBuffer bytes, int slot) {
+    relativeSequenceNrs[slot] = bytes.getInt();
+    positions[slot] = bytes.getInt();
+  }
+
+  @Override
+  void write(ByteBuffer bytes, int slot) {
+    bytes.putInt(relativeSequenceNrs[slot]).putInt(positions[slot]);
   }
 }

@@ -21,25 +21,17 @@ import java.util.Arrays;
  * the last time-index entry below t, and the segment's largest timestamp is the larger of the last
  * time-index entry and the entries after the last sequence-index point.
  *
- * <p>Thread-safety: as {@link SequenceIndex}, one writer and readers through a volatile count.
+ * <p>Thread-safety: one writer and any number of readers, as {@link SparseIndex} describes.
  */
-final class TimeIndex {
+final class TimeIndex extends SparseIndex {
 
   static final int ENTRY_BYTES = 12;
 
-  private volatile long[] timestamps;
-  private volatile int[] relativeSequenceNrs;
-  private volatile int count;
-  private int flushed;
+  private volatile long[] timestamps = new long[INITIAL_CAPACITY];
+  private volatile int[] relativeSequenceNrs = new int[INITIAL_CAPACITY];
 
   TimeIndex() {
-    this(new long[16], new int[16], 0);
-  }
-
-  private TimeIndex(long[] timestamps, int[] relativeSequenceNrs, int count) {
-    this.timestamps = timestamps;
-    this.relativeSequenceNrs = relativeSequenceNrs;
-    this.count = count;
+    super(ENTRY_BYTES);
   }
 
   /**
@@ -47,48 +39,28 @@ final class TimeIndex {
    * with the segment's sequence index.
    */
   static TimeIndex decode(ByteBuffer bytes, SequenceIndex sequenceIndex) {
-    if (bytes.remaining() % ENTRY_BYTES != 0) {
-      return null;
-    }
-    int n = bytes.remaining() / ENTRY_BYTES;
-    long[] times = new long[Math.max(16, n)];
-    int[] relative = new int[Math.max(16, n)];
-    long previousTime = Long.MIN_VALUE;
-    int previousRelative = 0;
-    for (int i = 0; i < n; i++) {
-      long t = bytes.getLong();
-      int r = bytes.getInt();
-      if (t <= previousTime || r <= previousRelative || sequenceIndex.indexOf(r) < 0) {
-        return null;
-      }
-      times[i] = t;
-      relative[i] = r;
-      previousTime = t;
-      previousRelative = r;
-    }
-    TimeIndex index = new TimeIndex(times, relative, n);
-    index.flushed = n;
-    return index;
+    TimeIndex index = new TimeIndex();
+    return index.load(bytes, slot -> index.consistent(slot, sequenceIndex)) ? index : null;
+  }
+
+  private boolean consistent(int slot, SequenceIndex sequenceIndex) {
+    long previousTime = slot == 0 ? Long.MIN_VALUE : timestamps[slot - 1];
+    int previousRelative = slot == 0 ? 0 : relativeSequenceNrs[slot - 1];
+    return timestamps[slot] > previousTime
+        && relativeSequenceNrs[slot] > previousRelative
+        && sequenceIndex.indexOf(relativeSequenceNrs[slot]) >= 0;
   }
 
   void append(long timestamp, int relativeSequenceNr) {
-    int n = count;
-    if (n == timestamps.length) {
-      timestamps = Arrays.copyOf(timestamps, n * 2);
-      relativeSequenceNrs = Arrays.copyOf(relativeSequenceNrs, n * 2);
-    }
-    timestamps[n] = timestamp;
-    relativeSequenceNrs[n] = relativeSequenceNr;
-    count = n + 1;
-  }
-
-  int count() {
-    return count;
+    int slot = nextSlot();
+    timestamps[slot] = timestamp;
+    relativeSequenceNrs[slot] = relativeSequenceNr;
+    publish(slot);
   }
 
   /** The last indexed timestamp, or {@link Long#MIN_VALUE} when empty. */
   long lastTimestamp() {
-    int n = count;
+    int n = count();
     return n == 0 ? Long.MIN_VALUE : timestamps[n - 1];
   }
 
@@ -97,42 +69,35 @@ final class TimeIndex {
    * timestamp}: every entry before it is older. 0 when the scan must start at the segment's base.
    */
   int scanStart(long timestamp) {
-    int n = count;
-    long[] times = timestamps;
-    int[] relative = relativeSequenceNrs;
-    int low = 0;
-    int high = n - 1;
-    int found = -1;
-    while (low <= high) {
-      int mid = (low + high) >>> 1;
-      if (times[mid] < timestamp) {
-        found = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
-    return found < 0 ? 0 : relative[found];
+    int slot = lastSlotBefore(timestamp);
+    return slot < 0 ? 0 : relativeSequenceNrs[slot];
   }
 
-  /** Drops entries from {@code newCount} on; the file must be cut to {@link #flushedBytes()}. */
-  void truncate(int newCount) {
-    count = Math.min(count, newCount);
-    flushed = Math.min(flushed, newCount);
+  /** Strictly older: entries before such a point may all be skipped. */
+  @Override
+  boolean before(int slot, long timestamp) {
+    return timestamps[slot] < timestamp;
   }
 
-  long flushedBytes() {
-    return (long) flushed * ENTRY_BYTES;
+  @Override
+  int capacity() {
+    return timestamps.length;
   }
 
-  /** The entries not yet in the file, encoded; marks them flushed. */
-  ByteBuffer unflushed() {
-    int n = count;
-    ByteBuffer bytes = ByteBuffer.allocate((n - flushed) * ENTRY_BYTES);
-    for (int i = flushed; i < n; i++) {
-      bytes.putLong(timestamps[i]).putInt(relativeSequenceNrs[i]);
-    }
-    flushed = n;
-    return bytes.flip();
+  @Override
+  void resize(int capacity) {
+    timestamps = Arrays.copyOf(timestamps, capacity);
+    relativeSequenceNrs = Arrays.copyOf(relativeSequenceNrs, capacity);
+  }
+
+  @Override
+  void read(ByteBuffer bytes, int slot) {
+    timestamps[slot] = bytes.getLong();
+    relativeSequenceNrs[slot] = bytes.getInt();
+  }
+
+  @Override
+  void write(ByteBuffer bytes, int slot) {
+    bytes.putLong(timestamps[slot]).putInt(relativeSequenceNrs[slot]);
   }
 }

@@ -1,10 +1,12 @@
 package dev.runnel.persistence.log;
 
+import static dev.runnel.persistence.log.LogTesting.appendEach;
 import static dev.runnel.persistence.log.LogTesting.assertEntries;
 import static dev.runnel.persistence.log.LogTesting.await;
 import static dev.runnel.persistence.log.LogTesting.awaitFailure;
 import static dev.runnel.persistence.log.LogTesting.entry;
 import static dev.runnel.persistence.log.LogTesting.payloadFor;
+import static dev.runnel.persistence.log.LogTesting.range;
 import static dev.runnel.persistence.log.LogTesting.smallSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Write failures fail their appends with a named exception and never damage the log. */
@@ -28,39 +28,16 @@ class LogFailureTest {
 
   @TempDir Path directory;
 
-  private final ExecutorService io = Executors.newFixedThreadPool(2);
-  private final List<LogStore> stores = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() {
-    stores.forEach(LogStore::close);
-    io.shutdownNow();
-  }
+  @RegisterExtension final LogStoreFixture stores = new LogStoreFixture(2);
 
   private LogStore open() {
-    LogStore store = LogStore.open(smallSettings(directory, FsyncPolicy.ALWAYS), io);
-    stores.add(store);
-    return store;
-  }
-
-  private static void appendRange(LogStore store, long from, long to) {
-    for (long seq = from; seq <= to; seq++) {
-      await(store.append(ID, List.of(entry(seq, payloadFor(seq)))));
-    }
-  }
-
-  private static long[] range(long from, long to) {
-    long[] sequenceNrs = new long[(int) (to - from + 1)];
-    for (int i = 0; i < sequenceNrs.length; i++) {
-      sequenceNrs[i] = from + i;
-    }
-    return sequenceNrs;
+    return stores.open(smallSettings(directory, FsyncPolicy.ALWAYS));
   }
 
   @Test
   void shouldCutBackAFailedRollAndKeepWorking() throws IOException {
     LogStore store = open();
-    appendRange(store, 1, 10);
+    appendEach(store, ID, 1, 10);
     SegmentedLog log = store.logFor(ID, false);
     long activeSize = log.activeSegment().size();
     // A directory where the next segment file must go makes creating it fail.
@@ -83,7 +60,7 @@ class LogFailureTest {
 
     Files.delete(
         directory.resolve(ID).resolve(LogFiles.segmentFileName(firstInNext, LogFiles.LOG_SUFFIX)));
-    appendRange(store, 11, seq + 5);
+    appendEach(store, ID, 11, seq + 5);
     assertEntries(store.read(ID, 1, Long.MAX_VALUE, 1000, Integer.MAX_VALUE), range(1, seq + 5));
   }
 
@@ -104,7 +81,7 @@ class LogFailureTest {
   @Test
   void shouldFailTheLogWhenItsFileBreaksAndRecoverOnReopen() throws IOException {
     LogStore store = open();
-    appendRange(store, 1, 10);
+    appendEach(store, ID, 1, 10);
     store.logFor(ID, false).activeSegment().channel().close();
 
     Throwable failure = awaitFailure(store.append(ID, List.of(entry(11, payloadFor(11)))));
@@ -118,7 +95,7 @@ class LogFailureTest {
 
     LogStore reopened = open();
     assertEntries(reopened.read(ID, 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE), range(1, 10));
-    appendRange(reopened, 11, 12);
+    appendEach(reopened, ID, 11, 12);
     assertEntries(reopened.read(ID, 10, Long.MAX_VALUE, 100, Integer.MAX_VALUE), 10, 11, 12);
   }
 }

@@ -16,10 +16,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Random appends, reads, reopens, deletions and retention against a TreeMap model. */
@@ -29,7 +27,8 @@ class LogOracleTest {
 
   @TempDir Path directory;
 
-  private final ExecutorService io = Executors.newFixedThreadPool(3);
+  @RegisterExtension final LogStoreFixture stores = new LogStoreFixture(3);
+
   private final Random random = new Random(20240611);
   private final Map<String, Model> models = new HashMap<>();
   private LogStore store;
@@ -39,14 +38,6 @@ class LogOracleTest {
     final TreeMap<Long, LogEntry> entries = new TreeMap<>();
     long highest;
     long deletedTo;
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (store != null) {
-      store.close();
-    }
-    io.shutdownNow();
   }
 
   @Test
@@ -60,7 +51,7 @@ class LogOracleTest {
             FsyncPolicy.NEVER,
             Duration.ofSeconds(1),
             1024);
-    store = LogStore.open(settings, io);
+    store = stores.open(settings);
     IDS.forEach(id -> models.put(id, new Model()));
     for (int step = 0; step < 600; step++) {
       String id = IDS.get(random.nextInt(IDS.size()));
@@ -78,7 +69,7 @@ class LogOracleTest {
                 directory.resolve(LogFiles.directoryName(each)).resolve(SegmentedLog.CLEAN_MARKER));
           }
         }
-        store = LogStore.open(settings, io);
+        store = stores.open(settings);
       } else if (dice < 95) {
         long to = model.deletedTo + random.nextInt(30);
         store.deleteTo(id, to);

@@ -1,9 +1,11 @@
 package dev.runnel.persistence.log;
 
+import static dev.runnel.persistence.log.LogTesting.appendEach;
 import static dev.runnel.persistence.log.LogTesting.assertEntries;
 import static dev.runnel.persistence.log.LogTesting.await;
 import static dev.runnel.persistence.log.LogTesting.entry;
 import static dev.runnel.persistence.log.LogTesting.payloadFor;
+import static dev.runnel.persistence.log.LogTesting.range;
 import static dev.runnel.persistence.log.LogTesting.smallSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,15 +17,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogRecoveryTest {
@@ -32,30 +31,26 @@ class LogRecoveryTest {
 
   @TempDir Path directory;
 
-  private final ExecutorService io = Executors.newFixedThreadPool(2);
-  private final List<LogStore> stores = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() {
-    stores.forEach(LogStore::close);
-    io.shutdownNow();
-  }
+  @RegisterExtension final LogStoreFixture stores = new LogStoreFixture(2);
 
   private LogStore open(Path root) {
-    LogStore store = LogStore.open(smallSettings(root, FsyncPolicy.NEVER), io);
-    stores.add(store);
-    return store;
+    return stores.open(smallSettings(root, FsyncPolicy.NEVER));
   }
 
   /** Appends entries 1..n one per append and returns a copy of the files as a crash left them. */
   private Path crashImage(int n) {
-    LogStore store = open(directory.resolve("live"));
-    for (long seq = 1; seq <= n; seq++) {
-      await(store.append(ID, List.of(entry(seq, payloadFor(seq)))));
-    }
+    appendEach(open(directory.resolve("live")), ID, 1, n);
     Path image = directory.resolve("image");
     copy(directory.resolve("live"), image);
     return image;
+  }
+
+  /** The segments a store opening {@code root} finds; the store is closed again. */
+  private Segment[] segmentsOf(Path root) {
+    LogStore probe = open(root);
+    Segment[] segments = probe.logFor(ID, false).segments();
+    probe.close();
+    return segments;
   }
 
   private static void copy(Path from, Path to) {
@@ -78,14 +73,6 @@ class LogRecoveryTest {
     }
   }
 
-  private static long[] range(long from, long to) {
-    long[] sequenceNrs = new long[(int) Math.max(0, to - from + 1)];
-    for (int i = 0; i < sequenceNrs.length; i++) {
-      sequenceNrs[i] = from + i;
-    }
-    return sequenceNrs;
-  }
-
   /** The last sequence nr whose entry ends at or before {@code cut} in the segment at base. */
   private static long lastEntryBefore(long base, long cut) {
     long end = 0;
@@ -102,9 +89,7 @@ class LogRecoveryTest {
   @Test
   void shouldCutACorruptEarlierSegmentAndDropEveryLaterOne() throws IOException {
     Path image = crashImage(150);
-    LogStore probe = open(image);
-    Segment[] segments = probe.logFor(ID, false).segments();
-    probe.close();
+    Segment[] segments = segmentsOf(image);
     Segment damaged = segments[1];
     long corruptSeq = damaged.base() + 3;
     long position = 0;
@@ -131,9 +116,7 @@ class LogRecoveryTest {
   @Test
   void shouldDropASegmentWhoseNameDoesNotMatchItsFirstEntry() throws IOException {
     Path image = crashImage(150);
-    LogStore probe = open(image);
-    Segment[] segments = probe.logFor(ID, false).segments();
-    probe.close();
+    Segment[] segments = segmentsOf(image);
     Segment renamed = segments[2];
     Files.move(
         renamed.file(),

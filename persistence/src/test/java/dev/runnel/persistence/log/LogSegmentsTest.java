@@ -15,14 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rolling, the sparse indexes and retention of whole segments. */
@@ -32,20 +29,7 @@ class LogSegmentsTest {
 
   @TempDir Path directory;
 
-  private final ExecutorService io = Executors.newFixedThreadPool(2);
-  private final List<LogStore> stores = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() {
-    stores.forEach(LogStore::close);
-    io.shutdownNow();
-  }
-
-  private LogStore open(LogSettings settings) {
-    LogStore store = LogStore.open(settings, io);
-    stores.add(store);
-    return store;
-  }
+  @RegisterExtension final LogStoreFixture stores = new LogStoreFixture(2);
 
   /** Appends 1..n, entry i with timestamp {@code timestamps[i - 1]}. */
   private static void append(LogStore store, long[] timestamps) {
@@ -70,7 +54,7 @@ class LogSegmentsTest {
   @Test
   void shouldRollBySizeAndNameSegmentsByTheirFirstEntry() throws IOException {
     LogSettings settings = smallSettings(directory, FsyncPolicy.NEVER);
-    LogStore store = open(settings);
+    LogStore store = stores.open(settings);
     append(store, increasing(300));
     Segment[] segments = store.logFor(ID, false).segments();
     assertTrue(segments.length > 5, "segments " + segments.length);
@@ -96,7 +80,7 @@ class LogSegmentsTest {
             FsyncPolicy.NEVER,
             Duration.ofSeconds(1),
             2048);
-    LogStore store = open(settings);
+    LogStore store = stores.open(settings);
     append(store, new long[] {1_000, 1_050, 1_100, 1_101, 1_150, 1_250, 1_300});
     Segment[] segments = store.logFor(ID, false).segments();
     assertEquals(
@@ -105,7 +89,7 @@ class LogSegmentsTest {
 
   @Test
   void shouldFindEntriesThroughTheSequenceIndex() {
-    LogStore store = open(smallSettings(directory, FsyncPolicy.NEVER));
+    LogStore store = stores.open(smallSettings(directory, FsyncPolicy.NEVER));
     append(store, increasing(300));
     for (Segment segment : store.logFor(ID, false).segments()) {
       assertTrue(segment.size() < 4096 || segment.floorPosition(segment.lastSequenceNr()) > 0);
@@ -119,7 +103,7 @@ class LogSegmentsTest {
 
   @Test
   void shouldFindTheFirstEntryAtOrAfterATimestamp() {
-    LogStore store = open(smallSettings(directory, FsyncPolicy.NEVER));
+    LogStore store = stores.open(smallSettings(directory, FsyncPolicy.NEVER));
     long[] timestamps = new long[300];
     Random random = new Random(7);
     for (int i = 0; i < timestamps.length; i++) {
@@ -146,7 +130,7 @@ class LogSegmentsTest {
   @Test
   void shouldRebuildDeletedOrScribbledIndexes() throws IOException {
     LogSettings settings = smallSettings(directory, FsyncPolicy.NEVER);
-    LogStore store = open(settings);
+    LogStore store = stores.open(settings);
     long[] timestamps = increasing(300);
     append(store, timestamps);
     Segment[] before = store.logFor(ID, false).segments();
@@ -169,7 +153,7 @@ class LogSegmentsTest {
         default -> Files.write(index, new byte[] {1, 2, 3});
       }
     }
-    LogStore reopened = open(settings);
+    LogStore reopened = stores.open(settings);
     Segment[] after = reopened.logFor(ID, false).segments();
     assertEquals(before.length, after.length);
     for (int s = 0; s < after.length; s++) {
@@ -206,7 +190,7 @@ class LogSegmentsTest {
 
   @Test
   void shouldDeleteWholeOldSegmentsButNeverTheActiveOne() {
-    LogStore store = open(smallSettings(directory, FsyncPolicy.NEVER));
+    LogStore store = stores.open(smallSettings(directory, FsyncPolicy.NEVER));
     append(store, increasing(300));
     Segment[] segments = store.logFor(ID, false).segments();
     long total = store.sizeInBytes(ID);
@@ -239,7 +223,7 @@ class LogSegmentsTest {
 
   @Test
   void shouldLetAReaderSkipASegmentDeletedUnderIt() throws IOException {
-    LogStore store = open(smallSettings(directory, FsyncPolicy.NEVER));
+    LogStore store = stores.open(smallSettings(directory, FsyncPolicy.NEVER));
     append(store, increasing(300));
     SegmentedLog log = store.logFor(ID, false);
     Segment first = log.segments()[0];

@@ -5,6 +5,7 @@ import static dev.runnel.persistence.log.LogTesting.await;
 import static dev.runnel.persistence.log.LogTesting.awaitFailure;
 import static dev.runnel.persistence.log.LogTesting.entry;
 import static dev.runnel.persistence.log.LogTesting.payloadFor;
+import static dev.runnel.persistence.log.LogTesting.range;
 import static dev.runnel.persistence.log.LogTesting.smallSettings;
 import static dev.runnel.persistence.log.LogTesting.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,29 +22,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogStoreTest {
 
   @TempDir Path directory;
 
-  private final ExecutorService io = Executors.newFixedThreadPool(4);
-  private final List<LogStore> stores = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() {
-    stores.forEach(LogStore::close);
-    io.shutdownNow();
-  }
+  @RegisterExtension final LogStoreFixture stores = new LogStoreFixture(4);
 
   private LogStore open(FsyncPolicy policy) {
-    LogStore store = LogStore.open(smallSettings(directory, policy), io);
-    stores.add(store);
-    return store;
+    return stores.open(smallSettings(directory, policy));
   }
 
   private static void appendRange(LogStore store, String id, long from, long to) {
@@ -175,11 +165,8 @@ class LogStoreTest {
     futures.forEach(LogTesting::await);
     for (int t = 0; t < threads; t++) {
       String id = "pid-" + (t % 4) + "-" + t;
-      long[] all = new long[perThread];
-      for (int i = 0; i < perThread; i++) {
-        all[i] = i + 1;
-      }
-      assertEntries(store.read(id, 1, Long.MAX_VALUE, 1000, Integer.MAX_VALUE), all);
+      assertEntries(
+          store.read(id, 1, Long.MAX_VALUE, 1000, Integer.MAX_VALUE), range(1, perThread));
     }
     LogStats stats = store.stats();
     assertEquals(threads * perThread, stats.appends());

@@ -47,6 +47,22 @@ final class LogTesting {
     return "event-" + sequenceNr + "-" + "x".repeat((int) (sequenceNr * 7 % 61));
   }
 
+  /** Appends {@code from..to}, one entry and one append each, and waits for every append. */
+  static void appendEach(LogStore store, String persistenceId, long from, long to) {
+    for (long seq = from; seq <= to; seq++) {
+      await(store.append(persistenceId, List.of(entry(seq, payloadFor(seq)))));
+    }
+  }
+
+  /** The sequence numbers {@code from..to}; none when {@code to < from}. */
+  static long[] range(long from, long to) {
+    long[] sequenceNrs = new long[(int) Math.max(0, to - from + 1)];
+    for (int i = 0; i < sequenceNrs.length; i++) {
+      sequenceNrs[i] = from + i;
+    }
+    return sequenceNrs;
+  }
+
   static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

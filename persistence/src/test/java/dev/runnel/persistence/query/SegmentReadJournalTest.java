@@ -66,6 +66,25 @@ class SegmentReadJournalTest {
     return source.runWith(TestSink.create(testKit.system()), testKit.system());
   }
 
+  /** The live query of every event of {@code id}. */
+  private static TestSubscriber.Probe<EventEnvelope> follow(String id) {
+    return subscribe(queries.eventsByPersistenceId(id, 1, Long.MAX_VALUE));
+  }
+
+  /**
+   * Asserts that a live query with demand emits nothing until event {@code seq} of {@code id} is
+   * written, then emits that event; cancels the query.
+   */
+  private static void assertWaitsForNextWrite(
+      TestSubscriber.Probe<EventEnvelope> live, String id, long seq) {
+    live.expectNoMessage(QUIET);
+    writeEvents(id, seq, seq);
+    EventEnvelope next = live.expectNext();
+    assertEquals(seq, next.sequenceNr());
+    assertEquals("e" + seq, next.event());
+    live.cancel();
+  }
+
   private static List<Long> sequenceNrs(List<EventEnvelope> envelopes) {
     return envelopes.stream().map(EventEnvelope::sequenceNr).toList();
   }
@@ -121,20 +140,16 @@ class SegmentReadJournalTest {
     current.request(1).expectComplete();
 
     journal.delete(id, Long.MAX_VALUE);
-    TestSubscriber.Probe<EventEnvelope> live =
-        subscribe(queries.eventsByPersistenceId(id, 1, Long.MAX_VALUE));
-    live.request(5).expectNoMessage(QUIET);
-    writeEvents(id, 6, 6);
-    assertEquals(6, live.expectNext().sequenceNr());
-    live.cancel();
+    TestSubscriber.Probe<EventEnvelope> live = follow(id);
+    live.request(5);
+    assertWaitsForNextWrite(live, id, 6);
   }
 
   @Test
   void shouldFollowWritesMadeAfterSubscribing() {
     String id = uniqueId();
     writeEvents(id, 1, 2);
-    TestSubscriber.Probe<EventEnvelope> live =
-        subscribe(queries.eventsByPersistenceId(id, 1, Long.MAX_VALUE));
+    TestSubscriber.Probe<EventEnvelope> live = follow(id);
     live.request(10);
     assertEquals(1, live.expectNext().sequenceNr());
     assertEquals(2, live.expectNext().sequenceNr());
@@ -149,20 +164,16 @@ class SegmentReadJournalTest {
     live.cancel();
 
     String fresh = uniqueId();
-    TestSubscriber.Probe<EventEnvelope> waiting =
-        subscribe(queries.eventsByPersistenceId(fresh, 1, Long.MAX_VALUE));
-    waiting.request(1).expectNoMessage(QUIET);
-    writeEvents(fresh, 1, 1);
-    assertEquals("e1", waiting.expectNext().event());
-    waiting.cancel();
+    TestSubscriber.Probe<EventEnvelope> waiting = follow(fresh);
+    waiting.request(1);
+    assertWaitsForNextWrite(waiting, fresh, 1);
   }
 
   @Test
   void shouldEmitOnlyWhatDownstreamRequested() {
     String id = uniqueId();
     writeEvents(id, 1, 10);
-    TestSubscriber.Probe<EventEnvelope> slow =
-        subscribe(queries.eventsByPersistenceId(id, 1, Long.MAX_VALUE));
+    TestSubscriber.Probe<EventEnvelope> slow = follow(id);
 
     slow.request(3);
     assertEquals(
