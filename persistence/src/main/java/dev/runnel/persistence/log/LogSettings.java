@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param directory root directory; each persistence id gets a sub-directory
  * @param segmentBytes a segment rolls before it would grow past this size; at least 1024 and, as an
  *     {@code int}, below 2 GiB so that index positions fit in 32 bits
- * @param segmentAge a segment rolls when its first entry is older than this
+ * @param segmentAge a segment rolls when an entry's timestamp is this much later than its first
+ *     entry's
  * @param indexIntervalBytes bytes of log between two entries of the sparse indexes
  * @param fsyncPolicy when writes are forced to the device
  * @param fsyncInterval the longest time a write stays unforced under {@link FsyncPolicy#INTERVAL}
