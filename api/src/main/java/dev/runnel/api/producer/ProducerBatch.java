@@ -1,0 +1,138 @@
+package dev.runnel.api.producer;
+
+import dev.runnel.actors.TopicPartition;
+import dev.runnel.persistence.record.CompressionCodec;
+import dev.runnel.persistence.record.Header;
+import dev.runnel.persistence.record.RecordBatch;
+import dev.runnel.persistence.record.RecordBatchCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Records for one partition that will be appended together: the unit of sending, of retry and of
+ * producer sequence numbers. It collects records while open; once drained it is sealed with its
+ * producer id, epoch and base sequence and encoded exactly once, so that every retry sends the same
+ * bytes.
+ *
+ * <p>Not thread-safe: owned by one producer actor.
+ */
+final class ProducerBatch {
+
+  /** One record waiting in a batch, and whom to tell where it was stored. */
+  record Entry(
+      long timestamp,
+      byte[] key,
+      byte[] value,
+      List<Header> headers,
+      int estimatedBytes,
+      CompletableFuture<RecordMetadata> result) {}
+
+  private final TopicPartition partition;
+  private final long createdNanos;
+  private final List<Entry> entries = new ArrayList<>();
+  private long estimatedBytes = RecordSizes.BATCH_OVERHEAD;
+  private boolean closed;
+  private byte[] encoded;
+  private long producerId = RecordBatch.NO_PRODUCER_ID;
+  private int baseSequence = RecordBatch.NO_SEQUENCE;
+  private int attempts;
+
+  ProducerBatch(TopicPartition partition, long createdNanos) {
+    this.partition = partition;
+    this.createdNanos = createdNanos;
+  }
+
+  TopicPartition partition() {
+    return partition;
+  }
+
+  /** When the first record was added: the start of linger and of the delivery timeout. */
+  long createdNanos() {
+    return createdNanos;
+  }
+
+  List<Entry> entries() {
+    return entries;
+  }
+
+  int recordCount() {
+    return entries.size();
+  }
+
+  /** An upper bound of the encoded size, before compression. */
+  long estimatedBytes() {
+    return estimatedBytes;
+  }
+
+  /** The bytes of buffer memory the batch's records hold. */
+  long bufferedBytes() {
+    return estimatedBytes - RecordSizes.BATCH_OVERHEAD;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** No more records go into this batch. */
+  void close() {
+    closed = true;
+  }
+
+  void add(Entry entry) {
+    entries.add(entry);
+    estimatedBytes += entry.estimatedBytes();
+  }
+
+  /**
+   * Fixes the producer fields and encodes the batch; only the first call encodes, so a retried
+   * batch keeps its sequence numbers and bytes.
+   *
+   * @param producerId the idempotent producer's id, or {@link RecordBatch#NO_PRODUCER_ID}
+   * @param baseSequence the sequence of the first record, or {@link RecordBatch#NO_SEQUENCE}
+   */
+  byte[] seal(
+      long producerId,
+      short producerEpoch,
+      int baseSequence,
+      CompressionCodec compression,
+      RecordBatchCodec codec) {
+    if (encoded == null) {
+      RecordBatch.Builder builder = RecordBatch.builder(0).compression(compression);
+      if (producerId != RecordBatch.NO_PRODUCER_ID) {
+        builder.producer(producerId, producerEpoch, baseSequence);
+      }
+      for (Entry entry : entries) {
+        builder.add(entry.timestamp(), entry.key(), entry.value(), entry.headers());
+      }
+      this.producerId = producerId;
+      this.baseSequence = baseSequence;
+      this.closed = true;
+      this.encoded = codec.encode(builder.build());
+    }
+    return encoded;
+  }
+
+  /** Whether {@link #seal} ran: its sequence numbers are then taken. */
+  boolean isSealed() {
+    return encoded != null;
+  }
+
+  long producerId() {
+    return producerId;
+  }
+
+  int baseSequence() {
+    return baseSequence;
+  }
+
+  /** Counts one more send of the batch; returns how many there were, this one included. */
+  int nextAttempt() {
+    return ++attempts;
+  }
+
+  /** How many times the batch was sent. */
+  int attempts() {
+    return attempts;
+  }
+}
