@@ -1,6 +1,7 @@
 package dev.runnel.api.producer;
 
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.error.RunnelException;
 import dev.runnel.persistence.record.CompressionCodec;
 import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.RecordBatch;
@@ -37,6 +38,12 @@ final class ProducerBatch {
   private long producerId = RecordBatch.NO_PRODUCER_ID;
   private int baseSequence = RecordBatch.NO_SEQUENCE;
   private int attempts;
+  private boolean inFlight;
+  private boolean maybeWritten;
+  private long retryAtNanos;
+  private RunnelException lastError;
+  private boolean terminal;
+  private boolean sentFirst;
 
   ProducerBatch(TopicPartition partition, long createdNanos) {
     this.partition = partition;
@@ -113,6 +120,16 @@ final class ProducerBatch {
     return encoded;
   }
 
+  /**
+   * Forgets the producer fields and the encoding, for a batch the log is known not to hold, so that
+   * it can be sealed again under a new producer id.
+   */
+  void unseal() {
+    encoded = null;
+    producerId = RecordBatch.NO_PRODUCER_ID;
+    baseSequence = RecordBatch.NO_SEQUENCE;
+  }
+
   /** Whether {@link #seal} ran: its sequence numbers are then taken. */
   boolean isSealed() {
     return encoded != null;
@@ -134,5 +151,65 @@ final class ProducerBatch {
   /** How many times the batch was sent. */
   int attempts() {
     return attempts;
+  }
+
+  /** Whether the batch was sent and is not answered yet. */
+  boolean isInFlight() {
+    return inFlight;
+  }
+
+  void inFlight(boolean value) {
+    inFlight = value;
+  }
+
+  /**
+   * Whether an attempt may have reached the log although no success came back (it timed out, or the
+   * target went away): resending it under another producer id could then duplicate it.
+   */
+  boolean maybeWritten() {
+    return maybeWritten;
+  }
+
+  void maybeWritten(boolean value) {
+    maybeWritten = value;
+  }
+
+  /** When the batch may be sent again after a retriable failure. */
+  long retryAtNanos() {
+    return retryAtNanos;
+  }
+
+  /** The failure of the last attempt, or null. */
+  RunnelException lastError() {
+    return lastError;
+  }
+
+  /**
+   * Records a failed attempt and when to try again.
+   *
+   * @param terminal whether sending again cannot help, so that the batch fails when its turn comes
+   */
+  void failedAttempt(RunnelException error, boolean terminal, long retryAt) {
+    this.inFlight = false;
+    this.lastError = error;
+    this.terminal = terminal;
+    this.retryAtNanos = retryAt;
+  }
+
+  /** Whether the last failure was one that sending again cannot help. */
+  boolean isTerminal() {
+    return terminal;
+  }
+
+  /**
+   * Whether the last attempt went out with no earlier batch of the partition unresolved, so that an
+   * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} answer cannot be the echo of an earlier failure.
+   */
+  boolean sentFirst() {
+    return sentFirst;
+  }
+
+  void sentFirst(boolean value) {
+    sentFirst = value;
   }
 }
