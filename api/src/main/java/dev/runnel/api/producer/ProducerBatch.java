@@ -130,6 +130,11 @@ final class ProducerBatch {
     baseSequence = RecordBatch.NO_SEQUENCE;
   }
 
+  /** The encoded batch; only after {@link #seal}. */
+  byte[] bytes() {
+    return encoded;
+  }
+
   /** Whether {@link #seal} ran: its sequence numbers are then taken. */
   boolean isSealed() {
     return encoded != null;

@@ -106,6 +106,15 @@ final class RecordAccumulator {
     return next;
   }
 
+  /** When the oldest waiting batch got its first record, or {@link Long#MAX_VALUE} if none. */
+  long oldestCreatedNanos() {
+    long oldest = Long.MAX_VALUE;
+    for (ArrayDeque<ProducerBatch> queue : batches.values()) {
+      oldest = Math.min(oldest, queue.peekFirst().createdNanos());
+    }
+    return oldest;
+  }
+
   /** Closes every open batch, so that all of them are ready: what a flush needs. */
   void closeAll() {
     for (ArrayDeque<ProducerBatch> queue : batches.values()) {
@@ -128,6 +137,13 @@ final class RecordAccumulator {
       }
     }
     return expired;
+  }
+
+  /** Every waiting batch, without removing them. */
+  List<ProducerBatch> batches() {
+    List<ProducerBatch> all = new ArrayList<>();
+    batches.values().forEach(all::addAll);
+    return all;
   }
 
   /** Removes and returns every batch. */
