@@ -14,6 +14,8 @@ import dev.runnel.actors.TopicPartition;
 import dev.runnel.persistence.journal.SegmentStorage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import scala.util.Either;
 
 /**
  * One ActorSystem with the segment journal, snapshot store and read journal under a directory
@@ -114,6 +116,21 @@ final class PartitionFixture {
       return subscribe(opened.batches().getSource());
     }
     throw new AssertionError("Reader failed: " + reply);
+  }
+
+  /**
+   * Requests up to {@code max} batches and returns the failure the reader ends with, adding the
+   * batches that came before it to {@code received}.
+   */
+  static Throwable failure(
+      TestSubscriber.Probe<StoredBatch> reader, int max, List<StoredBatch> received) {
+    reader.request(max);
+    Either<Throwable, StoredBatch> next = reader.expectNextOrError();
+    while (next.isRight()) {
+      received.add(next.toOption().get());
+      next = reader.expectNextOrError();
+    }
+    return next.swap().toOption().get();
   }
 
   <T> TestSubscriber.Probe<T> subscribe(Source<T, ?> source) {

@@ -25,12 +25,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.util.Either;
 
 class PartitionRetentionTest {
 
@@ -186,16 +187,15 @@ class PartitionRetentionTest {
           return null;
         });
 
-    reader.request(100);
-    long expected = 10;
-    Either<Throwable, StoredBatch> next = reader.expectNextOrError();
-    while (next.isRight()) {
-      assertEquals(expected, next.toOption().get().baseOffset(), "no offsets skipped");
-      expected += 10;
-      next = reader.expectNextOrError();
-    }
-    Throwable failure = next.swap().toOption().get();
+    List<StoredBatch> received = new ArrayList<>();
+    Throwable failure = PartitionFixture.failure(reader, 100, received);
+
     assertTrue(failure.getMessage().contains("OFFSET_OUT_OF_RANGE"), failure.getMessage());
+    long expected = 10;
+    for (StoredBatch batch : received) {
+      assertEquals(expected, batch.baseOffset(), "no offsets skipped");
+      expected = batch.lastOffset() + 1;
+    }
     assertTrue(expected < 980, "failed before the log start, at offset " + expected);
   }
 

@@ -26,6 +26,7 @@ import dev.runnel.persistence.record.TimestampType;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -288,11 +289,14 @@ class PartitionTest {
     ActorRef<PartitionCommand> partition = spawn(tp);
     fixture.appended(partition, records("d", 5, 1_000));
     fixture.appended(partition, idempotent("p", 1, 10, (short) 3, 0));
+    TestSubscriber.Probe<StoredBatch> reader = fixture.read(partition, 0);
     TestProbe<Object> watcher = fixture.testKit.createTestProbe();
 
     fixture.delete(partition);
 
     watcher.expectTerminated(partition, Duration.ofSeconds(5));
+    Throwable failure = PartitionFixture.failure(reader, 10, new ArrayList<>());
+    assertTrue(failure.getMessage().contains("UNKNOWN_TOPIC_OR_PARTITION"), failure.getMessage());
     ActorRef<PartitionCommand> again = spawn(tp);
     PartitionInfo info = fixture.info(again);
     assertEquals(0, info.logStartOffset());
