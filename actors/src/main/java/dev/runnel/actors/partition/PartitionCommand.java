@@ -85,9 +85,9 @@ public sealed interface PartitionCommand extends RunnelSerializable
   }
 
   /**
-   * Stops the partition after writing the appends it has received: the message Cluster Sharding may
-   * send to passivate it. A partition may also be stopped without it at any time; appends not yet
-   * written are then answered with {@code NOT_AVAILABLE}.
+   * Stops the partition after writing the appends it has queued (as many as one write carries): the
+   * message Cluster Sharding may send to passivate it. A partition may also be stopped without it
+   * at any time; appends not yet written are then answered with {@code NOT_AVAILABLE}.
    */
   enum Passivate implements PartitionCommand {
     INSTANCE
