@@ -1,10 +1,12 @@
 package dev.runnel.persistence.log;
 
 import dev.runnel.persistence.log.SegmentedLog.PendingAppend;
+import dev.runnel.persistence.log.SegmentedLog.SegmentLimits;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitCommitAfter}, then starts the next cycle if appends queued up meanwhile. So the more
  * writers, the more appends share one write and one force.
  *
- * <p>Thread-safety: every public method may be called from any thread. {@link #append} never
- * blocks; {@link #read}, {@link #deleteTo} and the retention methods block on file I/O and belong
- * on a dispatcher for blocking work.
+ * <p>Segment size and age come from the {@link LogSettings}, unless {@link #configureSegments}
+ * overrode them for one log.
+ *
+ * <p>Thread-safety: every public method may be called from any thread. {@link #append} and {@link
+ * #configureSegments} never block; {@link #read}, {@link #deleteTo}, {@link #deleteAll} and the
+ * retention methods block on file I/O and belong on a dispatcher for blocking work.
  */
 public final class LogStore implements AutoCloseable {
 
@@ -52,6 +57,9 @@ public final class LogStore implements AutoCloseable {
 
   private final LogSettings settings;
   private final Executor io;
+  private final SegmentLimits defaultLimits;
+  private final ConcurrentHashMap<String, SegmentLimits> segmentOverrides =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SegmentedLog> logs = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean cycleRunning = new AtomicBoolean();
@@ -85,6 +93,8 @@ public final class LogStore implements AutoCloseable {
   private LogStore(LogSettings settings, Executor io) {
     this.settings = settings;
     this.io = io;
+    this.defaultLimits =
+        new SegmentLimits(settings.segmentBytes(), settings.segmentAge().toMillis());
     if (settings.fsyncPolicy() == FsyncPolicy.INTERVAL) {
       flusher =
           Executors.newSingleThreadScheduledExecutor(
@@ -232,7 +242,9 @@ public final class LogStore implements AutoCloseable {
   private void writeBatch(LogBatch batch, List<LogBatch> cycle, AtomicInteger remaining) {
     try {
       batch.log = logFor(batch.persistenceId, true);
-      forces.add(batch.log.write(batch.appends));
+      forces.add(
+          batch.log.write(
+              batch.appends, segmentOverrides.getOrDefault(batch.persistenceId, defaultLimits)));
     } catch (RuntimeException e) {
       fail(batch, e);
     } finally {
@@ -338,6 +350,57 @@ public final class LogStore implements AutoCloseable {
     if (log != null) {
       log.deleteTo(toSequenceNr);
     }
+  }
+
+  /**
+   * Permanently deletes every committed entry of {@code persistenceId} and its segment files, the
+   * active one too (unless a write of the id is in flight, whose entries survive), and forgets its
+   * segment override. The log's directory and meta file stay: they keep the highest sequence
+   * number, so that the id continues above it, as Akka Persistence requires of a journal after
+   * deletion. Blocking.
+   */
+  public void deleteAll(String persistenceId) {
+    segmentOverrides.remove(persistenceId);
+    SegmentedLog log = logFor(persistenceId, false);
+    if (log != null) {
+      log.deleteAll();
+    }
+  }
+
+  /**
+   * Overrides {@link LogSettings#segmentBytes()} and {@link LogSettings#segmentAge()} for the log
+   * of {@code persistenceId}. Segments already rolled stay as they are; the new limits decide every
+   * roll from the next append on, the active segment's included (so it rolls at once if it already
+   * passed them). The override lives in memory only: whoever owns the log applies it again after a
+   * restart, before appending.
+   *
+   * <p>{@code segmentBytes} is clamped into [{@link LogSettings#MIN_SEGMENT_BYTES}, {@link
+   * Integer#MAX_VALUE}], since index positions are 32-bit; an entry larger than it gets a segment
+   * of its own. {@code segmentAge} is clamped to at least a millisecond. Never blocks.
+   *
+   * @throws IllegalArgumentException for an empty id, {@code segmentBytes <= 0} or a {@code
+   *     segmentAge} that is null, zero or negative
+   */
+  public void configureSegments(String persistenceId, long segmentBytes, Duration segmentAge) {
+    if (persistenceId == null || persistenceId.isEmpty()) {
+      throw new IllegalArgumentException("persistenceId must not be empty");
+    }
+    if (segmentBytes <= 0) {
+      throw new IllegalArgumentException(
+          "segmentBytes=" + segmentBytes + " must be > 0: persistenceId=" + persistenceId);
+    }
+    if (segmentAge == null || segmentAge.isNegative() || segmentAge.isZero()) {
+      throw new IllegalArgumentException(
+          "segmentAge=" + segmentAge + " must be > 0: persistenceId=" + persistenceId);
+    }
+    long bytes = Math.min(Integer.MAX_VALUE, Math.max(LogSettings.MIN_SEGMENT_BYTES, segmentBytes));
+    long ageMillis;
+    try {
+      ageMillis = Math.max(1, segmentAge.toMillis());
+    } catch (ArithmeticException tooLong) {
+      ageMillis = Long.MAX_VALUE;
+    }
+    segmentOverrides.put(persistenceId, new SegmentLimits(bytes, ageMillis));
   }
 
   /**

@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Invariants: segments are contiguous and their sequence numbers increase across them; only the
- * last (active) segment is written; a write cycle's entries for this log are written by one
- * gathering write per segment and become visible to readers only when {@link #publish} moves the
- * committed end, after the whole cycle finished.
+ * last (active) segment is written, and a log without segments (new, or emptied by {@link
+ * #deleteAll}) starts one at its next entry; the highest sequence number never goes back, since
+ * {@link LogMeta} keeps it when the entries holding it are deleted; a write cycle's entries for
+ * this log are written by one gathering write per segment and become visible to readers only when
+ * {@link #publish} moves the committed end, after the whole cycle finished.
  *
  * <p>Thread-safety: writes, deletions and retention hold the log's lock; the writer is only ever
  * one io task at a time (the store runs one write cycle at a time). Readers take no lock: they read
@@ -52,6 +54,12 @@ final class SegmentedLog {
 
   /** What readers may see: every segment but the last in full, the last up to activeEnd. */
   record View(Segment[] segments, long activeEnd, long highestSequenceNr) {}
+
+  /**
+   * When the active segment rolls: before it would grow past {@code segmentBytes}, or when an
+   * entry's timestamp is more than {@code segmentAgeMillis} after its first entry's.
+   */
+  record SegmentLimits(long segmentBytes, long segmentAgeMillis) {}
 
   /** One append call waiting in a write cycle; {@code failure} is set by the writer. */
   static final class PendingAppend {
@@ -239,9 +247,10 @@ final class SegmentedLog {
    * the cycle fails with a {@link LogWriteException} and the log is cut back to where it was; if
    * even that fails the log is marked failed. Nothing becomes visible before {@link #publish}.
    *
+   * @param limits when the active segment rolls, checked at every entry
    * @return forces done
    */
-  int write(List<PendingAppend> appends) {
+  int write(List<PendingAppend> appends, SegmentLimits limits) {
     synchronized (lock) {
       if (failure != null) {
         for (PendingAppend append : appends) {
@@ -255,7 +264,7 @@ final class SegmentedLog {
       long lastBefore = lastSequenceNr;
       int forces = 0;
       try {
-        forces += writeEntries(appends);
+        forces += writeEntries(appends, limits);
         if (active() == null) {
           return forces;
         }
@@ -286,7 +295,7 @@ final class SegmentedLog {
     }
   }
 
-  private int writeEntries(List<PendingAppend> appends) throws IOException {
+  private int writeEntries(List<PendingAppend> appends, SegmentLimits limits) throws IOException {
     int entryCount = 0;
     for (PendingAppend append : appends) {
       entryCount += append.entries.size();
@@ -299,7 +308,8 @@ final class SegmentedLog {
     int buffered = 0;
     int forces = 0;
     int headerIndex = 0;
-    long segmentAgeMillis = settings.segmentAge().toMillis();
+    long segmentBytes = limits.segmentBytes();
+    long segmentAgeMillis = limits.segmentAgeMillis();
     Segment active = active();
     for (PendingAppend append : appends) {
       if (append.failure != null) {
@@ -325,7 +335,7 @@ final class SegmentedLog {
                 entry.firstSequenceNr(),
                 entry.timestamp(),
                 entryBytes,
-                settings.segmentBytes(),
+                segmentBytes,
                 segmentAgeMillis)) {
           if (active != null) {
             active.write(buffers, pending, buffered);
@@ -651,21 +661,35 @@ final class SegmentedLog {
       }
       meta = updated;
       deletedTo = capped;
-      deleteOldest(segment -> segment.lastSequenceNr() <= capped);
+      deleteOldest(segment -> segment.lastSequenceNr() <= capped, 1);
+    }
+  }
+
+  /**
+   * Deletes every committed sequence number like {@link #deleteTo}, and then, unless a write cycle
+   * has written entries not yet published, every segment file, the active one included: the next
+   * append starts a new segment. The meta file keeps the highest sequence number.
+   */
+  void deleteAll() {
+    synchronized (lock) {
+      deleteTo(Long.MAX_VALUE);
+      if (lastSequenceNr <= deletedTo) {
+        deleteOldest(segment -> true, 0);
+      }
     }
   }
 
   /** Deletes whole segments whose every entry is below {@code sequenceNr}. */
   RetentionResult deleteSegmentsBelow(long sequenceNr) {
     synchronized (lock) {
-      return deleteOldest(segment -> segment.lastSequenceNr() < sequenceNr);
+      return deleteOldest(segment -> segment.lastSequenceNr() < sequenceNr, 1);
     }
   }
 
   /** Deletes whole segments whose newest entry is older than {@code cutoffMillis}. */
   RetentionResult deleteSegmentsOlderThan(long cutoffMillis) {
     synchronized (lock) {
-      return deleteOldest(segment -> segment.maxTimestamp() < cutoffMillis);
+      return deleteOldest(segment -> segment.maxTimestamp() < cutoffMillis, 1);
     }
   }
 
@@ -680,14 +704,16 @@ final class SegmentedLog {
             }
             excess[0] -= segment.size();
             return true;
-          });
+          },
+          1);
     }
   }
 
-  private RetentionResult deleteOldest(Predicate<Segment> deletable) {
+  /** Deletes the oldest segments while {@code deletable}, keeping at least {@code keep}. */
+  private RetentionResult deleteOldest(Predicate<Segment> deletable, int keep) {
     Segment[] committed = view.segments();
     int count = 0;
-    while (count < committed.length - 1 && deletable.test(committed[count])) {
+    while (count < committed.length - keep && deletable.test(committed[count])) {
       count++;
     }
     if (count == 0) {
@@ -699,7 +725,7 @@ final class SegmentedLog {
     view =
         new View(
             Arrays.copyOfRange(committed, count, committed.length),
-            current.activeEnd(),
+            count == committed.length ? 0 : current.activeEnd(),
             current.highestSequenceNr());
     long bytes = 0;
     try {

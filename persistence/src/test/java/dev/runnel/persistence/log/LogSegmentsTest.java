@@ -4,8 +4,10 @@ import static dev.runnel.persistence.log.LogTesting.assertEntries;
 import static dev.runnel.persistence.log.LogTesting.await;
 import static dev.runnel.persistence.log.LogTesting.entry;
 import static dev.runnel.persistence.log.LogTesting.payloadFor;
+import static dev.runnel.persistence.log.LogTesting.segmentFiles;
 import static dev.runnel.persistence.log.LogTesting.smallSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -85,6 +88,79 @@ class LogSegmentsTest {
     Segment[] segments = store.logFor(ID, false).segments();
     assertEquals(
         List.of(1L, 4L, 6L), java.util.Arrays.stream(segments).map(Segment::base).toList());
+  }
+
+  @Test
+  void shouldRollAtTheSegmentSizeOverriddenForOneLogOnly() throws IOException {
+    LogSettings settings =
+        new LogSettings(
+            directory,
+            64 * 1024,
+            Duration.ofDays(7),
+            256,
+            FsyncPolicy.NEVER,
+            Duration.ofMillis(20),
+            2048);
+    LogStore store = stores.open(settings);
+    store.configureSegments(ID, 1024, Duration.ofDays(7));
+    append(store, increasing(100));
+    LogTesting.appendEach(store, "other", 1, 100);
+
+    List<Path> files = segmentFiles(logDirectory());
+    assertTrue(files.size() >= 5, "segments " + files);
+    for (Path file : files) {
+      assertTrue(Files.size(file) <= 1024, file + " has " + Files.size(file) + " bytes");
+    }
+    assertEquals(1, segmentFiles(directory.resolve("other")).size());
+    assertEntries(store.read(ID, 1, 100, 100, Integer.MAX_VALUE), LogTesting.range(1, 100));
+  }
+
+  @Test
+  void shouldRollByAnOverriddenAgeFromTheNextAppendOn() {
+    LogStore store = stores.open(smallSettings(directory, FsyncPolicy.NEVER));
+    long[] timestamps = increasing(40);
+    append(store, Arrays.copyOf(timestamps, 10));
+    assertEquals(1, segmentFiles(logDirectory()).size());
+
+    store.configureSegments(ID, 1L << 40, Duration.ofMillis(95));
+    for (int i = 10; i < timestamps.length; i++) {
+      long seq = i + 1;
+      await(store.append(ID, List.of(entry(seq, 1, timestamps[i], payloadFor(seq)))));
+    }
+    // Entries are 10 ms apart: the segment written before rolls at the next append (it would span
+    // 100 ms), and from then on every tenth entry starts a segment.
+    List<Long> bases =
+        Arrays.stream(store.logFor(ID, false).segments()).map(Segment::base).toList();
+    assertEquals(List.of(1L, 11L, 21L, 31L), bases);
+  }
+
+  @Test
+  void shouldClampSmallSegmentOverridesAndRefuseNonsense() throws IOException {
+    LogStore store = stores.open(smallSettings(directory, FsyncPolicy.NEVER));
+    store.configureSegments(ID, 10, Duration.ofDays(1));
+    append(store, increasing(100));
+    List<Path> files = segmentFiles(logDirectory());
+    assertTrue(files.size() > 2, "segments " + files);
+    // payloadFor(n) for n <= 100: "event-<n>-" and at most 60 x.
+    int largestEntry = EntryFormat.entryBytes(10 + 60);
+    for (Path file : files.subList(0, files.size() - 1)) {
+      long size = Files.size(file);
+      assertTrue(
+          size > LogSettings.MIN_SEGMENT_BYTES - largestEntry
+              && size <= LogSettings.MIN_SEGMENT_BYTES,
+          file + ": " + size);
+    }
+
+    IllegalArgumentException bytes =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> store.configureSegments(ID, 0, Duration.ofDays(1)));
+    assertTrue(bytes.getMessage().contains("segmentBytes=0"), bytes.getMessage());
+    IllegalArgumentException age =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> store.configureSegments(ID, 4096, Duration.ofMillis(-1)));
+    assertTrue(age.getMessage().contains("segmentAge=PT-0.001S"), age.getMessage());
   }
 
   @Test
@@ -217,8 +293,7 @@ class LogSegmentsTest {
     assertEquals(300, store.highestSequenceNr(ID));
     assertEquals(1, store.logFor(ID, false).segments().length);
     assertEquals(
-        segments.length - 1,
-        java.util.Arrays.stream(segments).filter(s -> !Files.exists(s.file())).count());
+        segments.length - 1, Arrays.stream(segments).filter(s -> !Files.exists(s.file())).count());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static dev.runnel.persistence.log.LogTesting.awaitFailure;
 import static dev.runnel.persistence.log.LogTesting.entry;
 import static dev.runnel.persistence.log.LogTesting.payloadFor;
 import static dev.runnel.persistence.log.LogTesting.range;
+import static dev.runnel.persistence.log.LogTesting.segmentFiles;
 import static dev.runnel.persistence.log.LogTesting.smallSettings;
 import static dev.runnel.persistence.log.LogTesting.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -233,6 +234,39 @@ class LogStoreTest {
     assertInstanceOf(IllegalArgumentException.class, reuse);
     appendRange(reopened, "a", 101, 101);
     assertEntries(reopened.read("a", 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE), 101);
+  }
+
+  @Test
+  void shouldDeleteEverySegmentOnDeleteAllAndContinueAboveTheHighest() {
+    LogStore store = open(FsyncPolicy.ALWAYS);
+    appendRange(store, "a", 1, 100);
+    appendRange(store, "b", 1, 10);
+    assertTrue(segmentFiles(directory.resolve("a")).size() > 1);
+    store.deleteAll("a");
+    assertEquals(List.of(), segmentFiles(directory.resolve("a")));
+    assertTrue(Files.exists(directory.resolve("a").resolve(LogMeta.FILE_NAME)));
+    assertEquals(0, store.sizeInBytes("a"));
+    assertEquals(100, store.highestSequenceNr("a"));
+    assertEquals(101, store.logStartSequenceNr("a"));
+    assertEquals(List.of(), store.read("a", 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE));
+    assertInstanceOf(
+        IllegalArgumentException.class,
+        awaitFailure(store.append("a", List.of(entry(1, "from scratch")))));
+    assertEntries(store.read("b", 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE), range(1, 10));
+
+    appendRange(store, "a", 101, 102);
+    assertEntries(store.read("a", 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE), 101, 102);
+    store.close();
+
+    LogStore reopened = open(FsyncPolicy.ALWAYS);
+    assertEquals(102, reopened.highestSequenceNr("a"));
+    assertEntries(reopened.read("a", 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE), 101, 102);
+    reopened.deleteAll("a");
+    reopened.close();
+
+    LogStore again = open(FsyncPolicy.ALWAYS);
+    assertEquals(102, again.highestSequenceNr("a"));
+    assertEquals(List.of(), again.read("a", 1, Long.MAX_VALUE, 100, Integer.MAX_VALUE));
   }
 
   @Test

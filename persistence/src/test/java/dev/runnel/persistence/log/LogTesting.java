@@ -3,8 +3,11 @@ package dev.runnel.persistence.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /** Helpers shared by the log tests. */
 final class LogTesting {
@@ -99,6 +103,18 @@ final class LogTesting {
       }
       Thread.onSpinWait();
       Thread.yield();
+    }
+  }
+
+  /** The segment files ({@code *.log}) in a log's directory, by name; none if it is missing. */
+  static List<Path> segmentFiles(Path logDirectory) {
+    if (!Files.isDirectory(logDirectory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(logDirectory)) {
+      return files.filter(file -> file.toString().endsWith(LogFiles.LOG_SUFFIX)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
