@@ -8,11 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.ddata.LWWMap;
-import akka.cluster.ddata.SelfUniqueAddress;
-import akka.cluster.ddata.typed.javadsl.DistributedData;
-import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.actor.typed.ActorRef;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.ConfigFactory;
@@ -20,6 +16,10 @@ import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.topic.TopicConfig;
 import dev.runnel.actors.topic.TopicMetadata;
+import dev.runnel.actors.topic.TopicRegistry;
+import dev.runnel.actors.topic.TopicRegistry.TopicPublished;
+import dev.runnel.actors.topic.TopicRegistry.TopicRemoved;
+import dev.runnel.actors.topic.TopicRegistry.TopicsPublished;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,13 +28,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The cache fed by hand through Distributed Data, on a one-node cluster without a registry. */
+/**
+ * The cache fed through the registry's listener by hand, on a one-node cluster without a registry.
+ */
 class TopicMetadataCacheTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -42,6 +43,7 @@ class TopicMetadataCacheTest {
   @TempDir static Path dir;
   private static ActorTestKit testKit;
   private static TopicMetadataCache cache;
+  private static ActorRef<TopicRegistry.Published> listener;
 
   @BeforeAll
   static void start() {
@@ -55,6 +57,7 @@ class TopicMetadataCacheTest {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     cache = TopicMetadataCache.start(testKit.system());
+    listener = testKit.spawn(TopicMetadataPublisher.create(Duration.ofSeconds(3)));
   }
 
   @AfterAll
@@ -63,9 +66,9 @@ class TopicMetadataCacheTest {
   }
 
   @Test
-  void shouldShowATopicWrittenToDistributedData() throws Exception {
+  void shouldShowAPublishedTopicOnTheNode() throws Exception {
     TopicMetadata orders = topic("orders", 3, false);
-    write(map -> map.put(self(), "orders", orders));
+    listener.tell(new TopicPublished(orders));
 
     assertEquals(orders, awaitTopic("orders", m -> true));
     assertEquals(Optional.of(orders), cache.topic("orders"));
@@ -74,14 +77,14 @@ class TopicMetadataCacheTest {
 
   @Test
   void shouldCompleteAnAwaitOnlyWhenTheTopicIsWhatTheCallerNeeds() throws Exception {
-    write(map -> map.put(self(), "growing", topic("growing", 1, false)));
+    listener.tell(new TopicPublished(topic("growing", 1, false)));
     awaitTopic("growing", m -> true);
 
     CompletableFuture<TopicMetadata> fourPartitions =
         cache.await("growing", m -> m.partitions() >= 4, WAIT).toCompletableFuture();
     assertFalse(fourPartitions.isDone(), "one partition is not enough");
 
-    write(map -> map.put(self(), "growing", topic("growing", 4, false)));
+    listener.tell(new TopicPublished(topic("growing", 4, false)));
     assertEquals(4, fourPartitions.get(WAIT.toSeconds(), SECONDS).partitions());
   }
 
@@ -102,13 +105,13 @@ class TopicMetadataCacheTest {
 
   @Test
   void shouldForgetARemovedTopic() throws Exception {
-    write(map -> map.put(self(), "doomed", topic("doomed", 2, false)));
+    listener.tell(new TopicPublished(topic("doomed", 2, false)));
     awaitTopic("doomed", m -> true);
-    write(map -> map.put(self(), "doomed", topic("doomed", 2, true)));
+    listener.tell(new TopicPublished(topic("doomed", 2, true)));
     assertTrue(awaitTopic("doomed", TopicMetadata::deleting).deleting());
 
-    write(map -> map.remove(self(), "doomed"));
-    write(map -> map.put(self(), "after-doomed", topic("after-doomed", 1, false)));
+    listener.tell(new TopicRemoved("doomed"));
+    listener.tell(new TopicPublished(topic("after-doomed", 1, false)));
     awaitTopic("after-doomed", m -> true);
 
     assertEquals(Optional.empty(), cache.topic("doomed"));
@@ -118,6 +121,19 @@ class TopicMetadataCacheTest {
         "all() forgets it too");
   }
 
+  @Test
+  void shouldReplaceEveryTopicWhenTheRegistryPublishesAll() throws Exception {
+    listener.tell(new TopicPublished(topic("stale", 1, false)));
+    listener.tell(new TopicPublished(topic("kept", 1, false)));
+    awaitTopic("stale", m -> true);
+
+    listener.tell(new TopicsPublished(List.of(topic("kept", 5, false), topic("fresh", 2, false))));
+
+    assertEquals(5, awaitTopic("kept", m -> m.partitions() == 5).partitions());
+    assertEquals(2, awaitTopic("fresh", m -> true).partitions());
+    assertEquals(List.of("fresh", "kept"), cache.all().stream().map(TopicMetadata::name).toList());
+  }
+
   private static TopicMetadata awaitTopic(String name, Predicate<TopicMetadata> ready)
       throws Exception {
     return cache.await(name, ready, WAIT).toCompletableFuture().get(WAIT.toSeconds(), SECONDS);
@@ -125,25 +141,5 @@ class TopicMetadataCacheTest {
 
   private static TopicMetadata topic(String name, int partitions, boolean deleting) {
     return new TopicMetadata(name, partitions, TopicConfig.KAFKA_DEFAULTS, deleting);
-  }
-
-  private static SelfUniqueAddress self() {
-    return DistributedData.get(testKit.system()).selfUniqueAddress();
-  }
-
-  /** Changes the topic map in this node's replicator, the way the registry's listener does. */
-  private static void write(UnaryOperator<LWWMap<String, TopicMetadata>> change) {
-    TestProbe<Replicator.UpdateResponse<LWWMap<String, TopicMetadata>>> probe =
-        testKit.createTestProbe();
-    DistributedData.get(testKit.system())
-        .replicator()
-        .tell(
-            new Replicator.Update<>(
-                TopicMetadataCache.TOPICS_KEY,
-                LWWMap.create(),
-                Replicator.writeLocal(),
-                probe.getRef(),
-                change::apply));
-    assertInstanceOf(Replicator.UpdateSuccess.class, probe.receiveMessage());
   }
 }
