@@ -163,8 +163,8 @@ public record NodeSettings(
   }
 
   /**
-   * The settings that select this storage's plugins as Akka Persistence's defaults and place its
-   * files under the data directory.
+   * The settings that select this storage's plugins as Akka Persistence's defaults (the registry
+   * uses those) and as the partitions' plugins, and place its files under the data directory.
    */
   Config storageConfig() {
     return ConfigFactory.empty()
@@ -173,7 +173,10 @@ public record NodeSettings(
         .withValue(storage.journalPluginId() + ".dir", value(dataDir.resolve("journal").toString()))
         .withValue(
             storage.snapshotPluginId() + ".dir", value(dataDir.resolve("snapshots").toString()))
-        .withValue(storage.journalPluginId() + ".fsync", value(fsync));
+        .withValue(storage.journalPluginId() + ".fsync", value(fsync))
+        .withValue("runnel.partition.journal-plugin-id", value(storage.journalPluginId()))
+        .withValue("runnel.partition.snapshot-plugin-id", value(storage.snapshotPluginId()))
+        .withValue("runnel.partition.read-journal-plugin-id", value(storage.readJournalPluginId()));
   }
 
   private void validateStorage(Config full) {
