@@ -108,6 +108,8 @@ public record NodeSettings(
   public NodeSettings {
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(fsync, "fsync");
+    Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(passivateIdleAfter, "passivateIdleAfter");
     seedNodes = List.copyOf(seedNodes);
     if (port < 0 || port > 65535) {

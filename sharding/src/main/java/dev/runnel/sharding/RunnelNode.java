@@ -163,8 +163,9 @@ public final class RunnelNode implements AutoCloseable {
 
   /**
    * Leaves the cluster and stops the node with Akka's coordinated shutdown: partitions and the
-   * registry hand over to other nodes, then the ActorSystem terminates. Completes when it has,
-   * which is also why it cannot complete on the system's own dispatcher.
+   * registry hand over to other nodes, then the ActorSystem terminates. Unlike the node's other
+   * futures this one completes after the system's dispatchers have stopped, so attach callbacks
+   * with an executor of your own. Calling it again returns the same shutdown.
    */
   public CompletionStage<Done> shutdown() {
     return CoordinatedShutdown.get(system).runAll(NodeClosed.INSTANCE);
