@@ -1,0 +1,236 @@
+package dev.runnel.sharding;
+
+import akka.actor.Address;
+import akka.actor.AddressFromURIString;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import dev.runnel.persistence.log.LogSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated {@code runnel.*} settings of a node, and the full configuration its ActorSystem
+ * starts with.
+ *
+ * <p>{@link #nodeConfig(Config)} stacks, from the top: the storage plugin choice derived from
+ * {@code runnel.storage}, {@code runnel-node.conf} (the Akka settings of every node), system
+ * properties, the given config, and the {@code reference.conf} files of all modules.
+ *
+ * @param storage where partition logs and the registry are stored
+ * @param dataDir the node's data directory, absolute
+ * @param fsync the segment storage's fsync policy, as configured ({@code always | interval |
+ *     never})
+ * @param hostname the host name the node announces
+ * @param port the cluster transport's port, 0 for any free one
+ * @param seedNodes the nodes to join; empty to join itself
+ * @param numberOfShards how many shards the partitions are spread over
+ * @param passivateIdleAfter how long an idle partition keeps running; empty to never passivate
+ * @param deleteTimeout how long a partition may take to delete its log
+ * @param metadataWriteTimeout how long a topic metadata write waits for a majority
+ */
+public record NodeSettings(
+    Storage storage,
+    Path dataDir,
+    String fsync,
+    String hostname,
+    int port,
+    List<Address> seedNodes,
+    int numberOfShards,
+    Optional<Duration> passivateIdleAfter,
+    Duration deleteTimeout,
+    Duration metadataWriteTimeout) {
+
+  /** The name of every Runnel node's ActorSystem; nodes of one cluster share it. */
+  public static final String SYSTEM_NAME = "runnel";
+
+  /** The storages {@code runnel.storage} can name. */
+  public enum Storage {
+    /** Runnel's embedded segmented-log journal, snapshot store and read journal. */
+    SEGMENT(
+        "segment",
+        "runnel.persistence.journal",
+        "runnel.persistence.snapshot-store",
+        "runnel.persistence.query");
+
+    private final String configName;
+    private final String journalPluginId;
+    private final String snapshotPluginId;
+    private final String readJournalPluginId;
+
+    Storage(String configName, String journal, String snapshot, String readJournal) {
+      this.configName = configName;
+      this.journalPluginId = journal;
+      this.snapshotPluginId = snapshot;
+      this.readJournalPluginId = readJournal;
+    }
+
+    /** The value of {@code runnel.storage} that selects it. */
+    public String configName() {
+      return configName;
+    }
+
+    /** Config path of its journal plugin. */
+    public String journalPluginId() {
+      return journalPluginId;
+    }
+
+    /** Config path of its snapshot store plugin. */
+    public String snapshotPluginId() {
+      return snapshotPluginId;
+    }
+
+    /** Config path of its read journal plugin. */
+    public String readJournalPluginId() {
+      return readJournalPluginId;
+    }
+
+    static Storage fromConfigName(String value) {
+      for (Storage storage : values()) {
+        if (storage.configName.equals(value)) {
+          return storage;
+        }
+      }
+      throw new IllegalArgumentException(
+          "Unsupported storage: runnel.storage="
+              + value
+              + ", supported="
+              + List.of(values()).stream().map(Storage::configName).toList());
+    }
+  }
+
+  public NodeSettings {
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(fsync, "fsync");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(passivateIdleAfter, "passivateIdleAfter");
+    seedNodes = List.copyOf(seedNodes);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("Invalid node setting: runnel.cluster.port=" + port);
+    }
+    if (numberOfShards < 1) {
+      throw new IllegalArgumentException(
+          "Invalid node setting: runnel.sharding.number-of-shards=" + numberOfShards);
+    }
+    requirePositive("runnel.sharding.delete-timeout", deleteTimeout);
+    requirePositive("runnel.topic-metadata.write-timeout", metadataWriteTimeout);
+    passivateIdleAfter.ifPresent(d -> requirePositive("runnel.sharding.passivate-idle-after", d));
+  }
+
+  /**
+   * Reads and validates the {@code runnel} section of a resolved config.
+   *
+   * @throws IllegalArgumentException naming the first bad key and its value
+   */
+  public static NodeSettings fromConfig(Config runnel) {
+    try {
+      return new NodeSettings(
+          Storage.fromConfigName(runnel.getString("storage")),
+          Path.of(runnel.getString("data-dir")).toAbsolutePath(),
+          runnel.getString("fsync"),
+          runnel.getString("cluster.hostname"),
+          runnel.getInt("cluster.port"),
+          runnel.getStringList("cluster.seed-nodes").stream().map(NodeSettings::seedNode).toList(),
+          runnel.getInt("sharding.number-of-shards"),
+          optionalDuration(runnel, "sharding.passivate-idle-after"),
+          runnel.getDuration("sharding.delete-timeout"),
+          runnel.getDuration("topic-metadata.write-timeout"));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("Invalid node setting: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The configuration a node's ActorSystem starts with: {@code given} with system properties over
+   * it and all {@code reference.conf} defaults under it, and on top the Akka settings of a node
+   * ({@code runnel-node.conf}) and the plugins and directories of the chosen storage.
+   *
+   * @throws IllegalArgumentException if a {@code runnel.*} setting or the storage's settings are
+   *     invalid; the message names the key and value
+   */
+  public static Config nodeConfig(Config given) {
+    Config base = ConfigFactory.load(given);
+    NodeSettings settings = fromConfig(base.getConfig("runnel"));
+    Config node = ConfigFactory.parseResources(NodeSettings.class, "/runnel-node.conf");
+    Config full = settings.storageConfig().withFallback(node).withFallback(base).resolve();
+    settings.validateStorage(full);
+    return full;
+  }
+
+  /**
+   * The settings that select this storage's plugins as Akka Persistence's defaults (the registry
+   * uses those) and as the partitions' plugins, and place its files under the data directory.
+   */
+  Config storageConfig() {
+    return ConfigFactory.empty()
+        .withValue("akka.persistence.journal.plugin", value(storage.journalPluginId()))
+        .withValue("akka.persistence.snapshot-store.plugin", value(storage.snapshotPluginId()))
+        .withValue(storage.journalPluginId() + ".dir", value(dataDir.resolve("journal").toString()))
+        .withValue(
+            storage.snapshotPluginId() + ".dir", value(dataDir.resolve("snapshots").toString()))
+        .withValue(storage.journalPluginId() + ".fsync", value(fsync))
+        .withValue("runnel.partition.journal-plugin-id", value(storage.journalPluginId()))
+        .withValue("runnel.partition.snapshot-plugin-id", value(storage.snapshotPluginId()))
+        .withValue("runnel.partition.read-journal-plugin-id", value(storage.readJournalPluginId()));
+  }
+
+  private void validateStorage(Config full) {
+    try {
+      LogSettings.fromConfig(full.getConfig(storage.journalPluginId()));
+    } catch (IllegalArgumentException | ConfigException e) {
+      throw new IllegalArgumentException(
+          "Invalid storage setting: runnel.storage="
+              + storage.configName()
+              + ", runnel.fsync="
+              + fsync
+              + ", reason="
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Address seedNode(String value) {
+    String uri = value.contains("://") ? value : "akka://" + SYSTEM_NAME + "@" + value;
+    Address address;
+    try {
+      address = AddressFromURIString.parse(uri);
+    } catch (Exception e) { // Scala throws the checked MalformedURLException undeclared.
+      throw new IllegalArgumentException(
+          "Invalid seed node: runnel.cluster.seed-nodes contains " + value, e);
+    }
+    if (!SYSTEM_NAME.equals(address.system()) || address.getPort().isEmpty()) {
+      throw new IllegalArgumentException(
+          "Invalid seed node: runnel.cluster.seed-nodes contains "
+              + value
+              + ", expected host:port or akka://"
+              + SYSTEM_NAME
+              + "@host:port");
+    }
+    return address;
+  }
+
+  private static Optional<Duration> optionalDuration(Config config, String key) {
+    String raw = config.getString(key).trim().toLowerCase(Locale.ROOT);
+    if (raw.equals("off")) {
+      return Optional.empty();
+    }
+    return Optional.of(config.getDuration(key));
+  }
+
+  private static void requirePositive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("Invalid node setting: " + key + "=" + value);
+    }
+  }
+
+  private static ConfigValue value(String value) {
+    return ConfigValueFactory.fromAnyRef(value);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.runnel.sharding;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.JoinSeedNodes;
+import akka.cluster.typed.SingletonActor;
+import com.typesafe.config.Config;
+import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.partition.PartitionCommand;
+import dev.runnel.actors.partition.PartitionSettings;
+import dev.runnel.actors.topic.TopicRegistry;
+import dev.runnel.actors.topic.TopicRegistryCommand;
+import dev.runnel.actors.topic.TopicRegistrySettings;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Runnel node: an ActorSystem named {@code runnel} that is a member of an Akka cluster, runs
+ * the partitions Cluster Sharding gives it, may run the topic registry (a cluster singleton), and
+ * keeps a copy of every topic's metadata.
+ *
+ * <p>{@link #start} builds the node's configuration ({@link NodeSettings#nodeConfig}), refuses bad
+ * settings before anything starts, and then, in order: starts the ActorSystem, joins the seed nodes
+ * (or itself when there are none), subscribes the metadata cache, starts the partitions' shard
+ * region and the registry singleton with its proxy. It returns at once; messages to partitions and
+ * to the registry wait in Akka's buffers until the node is {@code Up}.
+ *
+ * <p>Thread-safe: every accessor returns a thread-safe object created at start.
+ */
+public final class RunnelNode implements AutoCloseable {
+
+  /** How long {@link #close} waits for the coordinated shutdown (leave, hand off, terminate). */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(1);
+
+  private final ActorSystem<Void> system;
+  private final TopicMetadataCache topics;
+  private final Partitioner partitioner;
+  private final PartitionSharding partitions;
+  private final ActorRef<TopicRegistryCommand> topicRegistry;
+
+  private RunnelNode(
+      ActorSystem<Void> system,
+      TopicMetadataCache topics,
+      PartitionSharding partitions,
+      ActorRef<TopicRegistryCommand> topicRegistry) {
+    this.system = system;
+    this.topics = topics;
+    this.partitioner = new Partitioner();
+    this.partitions = partitions;
+    this.topicRegistry = topicRegistry;
+  }
+
+  /**
+   * Starts an ActorSystem "runnel" as a cluster node from {@code config} ({@code runnel.*} and
+   * {@code akka.*}; the defaults of every module lie under it).
+   *
+   * @throws IllegalArgumentException if a setting is invalid, before anything started; the message
+   *     names the key and its value
+   */
+  public static RunnelNode start(Config config) {
+    Config full = NodeSettings.nodeConfig(config);
+    NodeSettings settings = NodeSettings.fromConfig(full.getConfig("runnel"));
+    PartitionSettings partitionSettings =
+        PartitionSettings.fromConfig(full.getConfig("runnel.partition"));
+    TopicRegistrySettings registrySettings =
+        TopicRegistrySettings.fromConfig(full.getConfig("runnel"));
+
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, full);
+    try {
+      join(system, settings, full);
+      TopicMetadataCache topics = TopicMetadataCache.start(system);
+      PartitionSharding partitions =
+          PartitionSharding.init(system, settings, partitionSettings, topics);
+      ActorRef<TopicRegistry.Published> listener =
+          system.systemActorOf(
+              TopicMetadataPublisher.create(settings.metadataWriteTimeout()),
+              "topic-metadata-publisher",
+              Props.empty());
+      ActorRef<TopicRegistryCommand> registry =
+          ClusterSingleton.get(system)
+              .init(
+                  SingletonActor.of(
+                      registry(registrySettings, listener, partitions), "topic-registry"));
+      return new RunnelNode(system, topics, partitions, registry);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /**
+   * The registry as the singleton runs it. The singleton manager does not restart a singleton that
+   * stopped, so a failure restarts the registry here (journal failures already restart it inside).
+   * The listener is the publisher of whichever node runs the singleton.
+   */
+  private static Behavior<TopicRegistryCommand> registry(
+      TopicRegistrySettings settings,
+      ActorRef<TopicRegistry.Published> listener,
+      PartitionSharding partitions) {
+    return Behaviors.supervise(TopicRegistry.create(settings, listener, partitions))
+        .onFailure(
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+  }
+
+  private static void join(ActorSystem<?> system, NodeSettings settings, Config full) {
+    Cluster cluster = Cluster.get(system);
+    if (!settings.seedNodes().isEmpty()) {
+      cluster.manager().tell(new JoinSeedNodes(settings.seedNodes()));
+      if (settings.storage() == NodeSettings.Storage.SEGMENT) {
+        system
+            .log()
+            .warn(
+                "Joining a cluster with node-local storage: runnel.storage={}, seedNodes={}. A"
+                    + " partition or the registry that moves to another node recovers from that"
+                    + " node's data directory, not from this one.",
+                settings.storage().configName(),
+                settings.seedNodes());
+      }
+    } else if (full.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  /** The node's ActorSystem. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** This node's copy of every topic's metadata: no round trip. */
+  public TopicMetadataCache topics() {
+    return topics;
+  }
+
+  /** The node's partitioner (one per node, so records without a key spread across producers). */
+  public Partitioner partitioner() {
+    return partitioner;
+  }
+
+  /** The partition's entity, wherever in the cluster it runs. */
+  public EntityRef<PartitionCommand> partition(TopicPartition tp) {
+    return partitions.entityRef(tp);
+  }
+
+  /** The topic registry, through this node's cluster singleton proxy. */
+  public ActorRef<TopicRegistryCommand> topicRegistry() {
+    return topicRegistry;
+  }
+
+  /**
+   * Leaves the cluster and stops the node with Akka's coordinated shutdown: partitions and the
+   * registry hand over to other nodes, then the ActorSystem terminates. Unlike the node's other
+   * futures this one completes after the system's dispatchers have stopped, so attach callbacks
+   * with an executor of your own. Calling it again returns the same shutdown.
+   */
+  public CompletionStage<Done> shutdown() {
+    return CoordinatedShutdown.get(system).runAll(NodeClosed.INSTANCE);
+  }
+
+  /**
+   * {@link #shutdown()} and waits for it.
+   *
+   * @throws IllegalStateException if the node has not stopped within a minute
+   */
+  @Override
+  public void close() {
+    try {
+      shutdown().toCompletableFuture().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while stopping node: " + this, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "Node did not stop: node=" + this + ", timeout=" + CLOSE_TIMEOUT, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RunnelNode(" + Cluster.get(system).selfMember().address() + ")";
+  }
+
+  /** Why the node's coordinated shutdown ran: {@link #shutdown()} was called. */
+  private enum NodeClosed implements CoordinatedShutdown.Reason {
+    INSTANCE
+  }
+}
