@@ -1,31 +1,30 @@
 package dev.runnel.api.producer;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * The producer's {@code buffer.memory}: bytes of records accepted and not yet appended. {@link
- * #tryReserve} never waits, so {@code send} can refuse a record at once; {@link #reserve} gives a
- * stage that completes when there is room, for the streams, whose {@code parallelism} bounds how
- * many wait. Waiters are served first come, first served, and are never passed by {@link
- * #tryReserve}.
+ * #tryReserve} never waits, so {@code send} can refuse a record at once; {@link #reserve} admits a
+ * record when there is room, for the streams, whose {@code parallelism} bounds how many wait.
+ *
+ * <p>Admissions keep their order: waiters are admitted first come, first served, nobody passes them
+ * through {@link #tryReserve}, and each admission's action runs under the pool's lock (at once on
+ * the caller's thread, or later on the thread that releases), so records handed on by their actions
+ * reach the producer in the order they were reserved. Actions must be quick and never block: they
+ * run on the producer actor's thread when a release admits them.
  *
  * <p>Thread-safe: senders reserve on their own threads, the producer actor releases.
  */
 final class BufferPool {
 
-  private record Waiter(long bytes, CompletableFuture<Void> room) {}
+  private record Waiter(long bytes, Runnable admitted) {}
 
   private final long capacity;
-  private final Executor executor;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private long used;
 
-  BufferPool(long capacity, Executor executor) {
+  BufferPool(long capacity) {
     this.capacity = capacity;
-    this.executor = executor;
   }
 
   /** The buffer's size in bytes. */
@@ -42,34 +41,25 @@ final class BufferPool {
     return true;
   }
 
-  /** A stage that completes (on the executor) once {@code bytes} are taken for the caller. */
-  CompletionStage<Void> reserve(long bytes) {
-    CompletableFuture<Void> room = new CompletableFuture<>();
-    synchronized (this) {
-      if (waiters.isEmpty() && used + bytes <= capacity) {
-        used += bytes;
-      } else {
-        waiters.addLast(new Waiter(bytes, room));
-        return room;
-      }
+  /**
+   * Takes {@code bytes} as soon as they fit and nobody waits before, then runs {@code admitted}.
+   */
+  synchronized void reserve(long bytes, Runnable admitted) {
+    if (waiters.isEmpty() && used + bytes <= capacity) {
+      used += bytes;
+      admitted.run();
+    } else {
+      waiters.addLast(new Waiter(bytes, admitted));
     }
-    executor.execute(() -> room.complete(null));
-    return room;
   }
 
-  /** Gives {@code bytes} back and lets waiters in that now fit. */
-  void release(long bytes) {
-    ArrayDeque<CompletableFuture<Void>> admitted = new ArrayDeque<>();
-    synchronized (this) {
-      used -= bytes;
-      while (!waiters.isEmpty() && used + waiters.peekFirst().bytes() <= capacity) {
-        Waiter waiter = waiters.pollFirst();
-        used += waiter.bytes();
-        admitted.add(waiter.room());
-      }
-    }
-    if (!admitted.isEmpty()) {
-      executor.execute(() -> admitted.forEach(room -> room.complete(null)));
+  /** Gives {@code bytes} back and admits the waiters that now fit, in order. */
+  synchronized void release(long bytes) {
+    used -= bytes;
+    while (!waiters.isEmpty() && used + waiters.peekFirst().bytes() <= capacity) {
+      Waiter waiter = waiters.pollFirst();
+      used += waiter.bytes();
+      waiter.admitted().run();
     }
   }
 

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BufferPoolTest {
 
-  /** Runs tasks at once on the calling thread, so completions are visible right after. */
-  private final BufferPool pool = new BufferPool(100, Runnable::run);
+  private final BufferPool pool = new BufferPool(100);
+  private final List<String> admitted = new ArrayList<>();
 
   @Test
   void shouldRefuseWhatDoesNotFitUntilMemoryIsReleased() {
@@ -27,20 +28,19 @@ class BufferPoolTest {
 
   @Test
   void shouldAdmitWaitersInOrderAndNotLetOthersPassThem() {
-    assertTrue(pool.tryReserve(90));
-    CompletableFuture<Void> first = pool.reserve(50).toCompletableFuture();
-    CompletableFuture<Void> second = pool.reserve(5).toCompletableFuture();
+    pool.reserve(90, () -> admitted.add("first"));
+    pool.reserve(50, () -> admitted.add("large"));
+    pool.reserve(5, () -> admitted.add("small"));
 
-    assertFalse(first.isDone());
-    assertFalse(second.isDone(), "a small waiter does not pass a large one");
+    assertEquals(List.of("first"), admitted, "room at once: admitted at once");
     assertFalse(pool.tryReserve(1), "nobody passes the waiters");
 
     pool.release(44);
-    assertTrue(first.isDone());
-    assertFalse(second.isDone(), "96 used: 5 more do not fit");
+    assertEquals(List.of("first", "large"), admitted);
+    assertEquals(96, pool.used());
 
     pool.release(1);
-    assertTrue(second.isDone());
+    assertEquals(List.of("first", "large", "small"), admitted, "a small one waits its turn");
     assertEquals(100, pool.used());
   }
 }
