@@ -8,6 +8,7 @@ import akka.Done;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.consumer.Consumer;
 import dev.runnel.api.consumer.ConsumerRecord;
@@ -108,12 +109,14 @@ class EmbeddedApiTest {
   @Test
   void shouldConsumeWhatWasProducedInPartitionOrderAndAgainAfterARestart() throws Exception {
     List<RecordMetadata> sent = new ArrayList<>();
+    RunnelProducer<String, String> leftOpen;
     try (Runnel runnel = TestNode.start(dataDir)) {
       await(runnel.admin().createTopic(new NewTopic("orders", PARTITIONS)));
-      RunnelProducer<String, String> producer =
-          runnel.producer(
-              ProducerSettings.create(
-                  runnel, Serdes.String().serializer(), Serdes.String().serializer()));
+      ProducerSettings<String, String> settings =
+          ProducerSettings.create(
+              runnel, Serdes.String().serializer(), Serdes.String().serializer());
+      RunnelProducer<String, String> producer = runnel.producer(settings);
+      leftOpen = runnel.producer(settings);
       List<CompletableFuture<RecordMetadata>> results = new ArrayList<>();
       for (int i = 0; i < RECORDS; i++) {
         results.add(producer.send(record(i)).toCompletableFuture());
@@ -125,6 +128,7 @@ class EmbeddedApiTest {
 
       assertConsumedAsSent(consumeAll(runnel, RECORDS), sent);
     }
+    TestNode.assertFails(ErrorCode.NOT_AVAILABLE, leftOpen.send(record(0)));
 
     try (Runnel restarted = TestNode.start(dataDir)) {
       assertConsumedAsSent(consumeAll(restarted, RECORDS), sent);

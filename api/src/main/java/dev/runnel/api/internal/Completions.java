@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -40,10 +41,17 @@ public final class Completions {
     return result;
   }
 
-  /** A stage failed with {@code error}, completed on {@code executor}. */
+  /**
+   * A stage failed with {@code error}, completed on {@code executor}; completed at once when the
+   * executor refuses (its actor system has terminated).
+   */
   public static <T> CompletionStage<T> failed(RunnelException error, Executor executor) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    executor.execute(() -> result.completeExceptionally(error));
+    try {
+      executor.execute(() -> result.completeExceptionally(error));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(error);
+    }
     return result;
   }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The actor behind a {@link RunnelProducer}: it owns the producer's batches and their delivery, so
@@ -91,6 +92,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private final RunnelNode node;
   private final TimerScheduler<Command> timers;
   private final BufferPool pool;
+  private final AtomicBoolean stopped;
   private final Executor executor;
   private final Acks acks;
   private final boolean idempotent;
@@ -116,8 +118,10 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ProducerSettings<?, ?> settings,
-      BufferPool pool) {
+      BufferPool pool,
+      AtomicBoolean stopped) {
     super(context);
+    this.stopped = stopped;
     this.node = settings.runnel().node();
     this.timers = timers;
     this.pool = pool;
@@ -138,10 +142,18 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     this.accumulator = new RecordAccumulator(settings.batchSize(), lingerNanos);
   }
 
-  static Behavior<Command> create(ProducerSettings<?, ?> settings, BufferPool pool) {
+  /**
+   * The behavior of a producer's actor.
+   *
+   * @param stopped set once the actor stopped, so that sends from then on fail at once instead of
+   *     going to dead letters
+   */
+  static Behavior<Command> create(
+      ProducerSettings<?, ?> settings, BufferPool pool, AtomicBoolean stopped) {
     return Behaviors.setup(
         context ->
-            Behaviors.withTimers(timers -> new ProducerActor(context, timers, settings, pool)));
+            Behaviors.withTimers(
+                timers -> new ProducerActor(context, timers, settings, pool, stopped)));
   }
 
   @Override
@@ -484,6 +496,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    stopped.set(true);
     RunnelException stopped =
         new RunnelException(ErrorCode.NOT_AVAILABLE, "Producer stopped: " + getContext().getSelf());
     senders.values().forEach(sender -> sender.failAll(stopped));

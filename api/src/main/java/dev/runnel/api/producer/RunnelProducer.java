@@ -56,10 +56,15 @@ public final class RunnelProducer<K, V> {
   private final Executor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
+  private final AtomicBoolean actorStopped;
 
   private RunnelProducer(
-      ProducerSettings<K, V> settings, ActorRef<ProducerActor.Command> actor, BufferPool pool) {
+      ProducerSettings<K, V> settings,
+      ActorRef<ProducerActor.Command> actor,
+      BufferPool pool,
+      AtomicBoolean actorStopped) {
     this.settings = settings;
+    this.actorStopped = actorStopped;
     this.actor = actor;
     this.pool = pool;
     this.executor = settings.runnel().system().executionContext();
@@ -69,12 +74,13 @@ public final class RunnelProducer<K, V> {
   public static <K, V> RunnelProducer<K, V> create(ProducerSettings<K, V> settings) {
     ActorSystem<Void> system = settings.runnel().system();
     BufferPool pool = new BufferPool(settings.bufferMemory());
+    AtomicBoolean actorStopped = new AtomicBoolean();
     ActorRef<ProducerActor.Command> actor =
         system.systemActorOf(
-            ProducerActor.create(settings, pool),
+            ProducerActor.create(settings, pool, actorStopped),
             "runnel-producer-" + UUID.randomUUID(),
             Props.empty());
-    return new RunnelProducer<>(settings, actor, pool);
+    return new RunnelProducer<>(settings, actor, pool, actorStopped);
   }
 
   /**
@@ -96,9 +102,11 @@ public final class RunnelProducer<K, V> {
   private CompletionStage<RecordMetadata> send(ProducerRecord<K, V> record, boolean waitForRoom) {
     Objects.requireNonNull(record, "record");
     String topic = record.topic();
-    if (closed.get()) {
+    if (closed.get() || actorStopped.get()) {
       return Completions.failed(
-          new RunnelException(ErrorCode.NOT_AVAILABLE, "Producer closed: topic=" + topic),
+          new RunnelException(
+              ErrorCode.NOT_AVAILABLE,
+              "Producer closed: topic=" + topic + ", nodeStopped=" + actorStopped.get()),
           executor);
     }
     byte[] key;
