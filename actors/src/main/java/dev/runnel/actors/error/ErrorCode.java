@@ -24,6 +24,11 @@ public enum ErrorCode {
   OFFSET_OUT_OF_RANGE(false),
   /** A record batch larger than the topic's {@code max.message.bytes}. */
   RECORD_TOO_LARGE(false),
+  /**
+   * A producer's {@code buffer.memory} is full of records not yet appended (Kafka's client-side
+   * {@code BufferExhaustedException}); sending again once earlier records are answered may work.
+   */
+  BUFFER_EXHAUSTED(true),
   /** A record batch whose bytes fail their checks (CRC, lengths, format). */
   CORRUPT_MESSAGE(false),
   /** A record the topic cannot take (for example a record without a key on a compacted topic). */

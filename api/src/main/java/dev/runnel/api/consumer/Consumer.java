@@ -1,0 +1,149 @@
+package dev.runnel.api.consumer;
+
+import akka.Done;
+import akka.stream.KillSwitches;
+import akka.stream.SystemMaterializer;
+import akka.stream.UniqueKillSwitch;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Source;
+import dev.runnel.actors.TopicPartition;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Publisher;
+
+/**
+ * Akka Streams sources that consume records, named and shaped as Alpakka Kafka's {@code
+ * javadsl.Consumer}, and Reactive Streams views of them.
+ *
+ * <p>A consumer reads each assigned partition through a reader the partition hands out (a stream
+ * reference that follows the log live), with backpressure end to end: a slow downstream makes the
+ * consumer, and the partition, hold back, never buffer without bound. Each partition's records come
+ * in offset order, once each, also across readers reopened after a partition moved; records of
+ * different partitions interleave.
+ */
+public final class Consumer {
+
+  private Consumer() {}
+
+  /**
+   * Controls a running consumer stream, as Alpakka Kafka's {@code Consumer.Control}. Without
+   * consumer groups there is nothing to commit, so {@link #stop} and {@link #shutdown} do the same:
+   * complete the stream and release its readers.
+   */
+  public interface Control {
+
+    /** Completes the stream; the stage completes when it has ended. */
+    CompletionStage<Done> stop();
+
+    /** Completes the stream; the stage completes when it has ended. */
+    CompletionStage<Done> shutdown();
+
+    /** Completes when the stream has ended, however it ended (completion, failure, cancel). */
+    CompletionStage<Done> isShutdown();
+
+    /** The stream's counters now. */
+    ConsumerMetrics metrics();
+  }
+
+  /**
+   * The records of the subscription's partitions, from the subscription's start offsets.
+   *
+   * <p>The stream fails with a {@link dev.runnel.actors.error.RunnelException}: {@code
+   * UNKNOWN_TOPIC_OR_PARTITION} when a partition does not appear within {@code
+   * default.api.timeout.ms}, {@code OFFSET_OUT_OF_RANGE} when a start offset is outside the log and
+   * {@code auto.offset.reset} is {@code none}, {@code INVALID_RECORD} when a deserializer throws,
+   * {@code CORRUPT_MESSAGE} for a batch that fails its checks.
+   */
+  public static <K, V> Source<ConsumerRecord<K, V>, Control> plainSource(
+      ConsumerSettings<K, V> settings, ManualSubscription subscription) {
+    return plainSource(settings, subscription, PartitionAccess.of(settings.runnel().node()));
+  }
+
+  /** {@link #plainSource} over the given access to the partitions. */
+  static <K, V> Source<ConsumerRecord<K, V>, Control> plainSource(
+      ConsumerSettings<K, V> settings, ManualSubscription subscription, PartitionAccess access) {
+    Executor executor = settings.runnel().system().executionContext();
+    ConsumerMetricsCounter metrics = new ConsumerMetricsCounter();
+    List<TopicPartition> partitions =
+        subscription.partitions().stream()
+            .sorted((a, b) -> a.toString().compareTo(b.toString()))
+            .toList();
+    Source<ConsumerRecord<K, V>, ?> records =
+        partitions.size() == 1
+            ? PartitionReader.source(settings, partitions.get(0), subscription, metrics, access)
+            : Source.from(partitions)
+                .flatMapMerge(
+                    partitions.size(),
+                    tp -> PartitionReader.source(settings, tp, subscription, metrics, access));
+    return records
+        .map(
+            record -> {
+              metrics.recordEmitted();
+              return record;
+            })
+        .viaMat(KillSwitches.single(), Keep.right())
+        .watchTermination(
+            (killSwitch, terminated) ->
+                new StreamControl(killSwitch, terminated, metrics, executor));
+  }
+
+  /**
+   * A {@link Publisher} of the records: each subscriber gets a consumer stream of its own, from the
+   * subscription's start offsets, that ends when it cancels. The publisher is cold and may be
+   * subscribed to more than once.
+   */
+  public static <K, V> Publisher<ConsumerRecord<K, V>> publisher(
+      ConsumerSettings<K, V> settings, ManualSubscription subscription) {
+    return new SourcePublisher<>(
+        plainSource(settings, subscription),
+        SystemMaterializer.get(settings.runnel().system()).materializer());
+  }
+
+  /** {@link #publisher} as a {@link java.util.concurrent.Flow.Publisher}. */
+  public static <K, V> java.util.concurrent.Flow.Publisher<ConsumerRecord<K, V>> flowPublisher(
+      ConsumerSettings<K, V> settings, ManualSubscription subscription) {
+    return FlowAdapters.toFlowPublisher(publisher(settings, subscription));
+  }
+
+  private static final class StreamControl implements Control {
+    private final UniqueKillSwitch killSwitch;
+    private final CompletionStage<Done> shutdown;
+    private final ConsumerMetricsCounter metrics;
+
+    StreamControl(
+        UniqueKillSwitch killSwitch,
+        CompletionStage<Done> terminated,
+        ConsumerMetricsCounter metrics,
+        Executor executor) {
+      this.killSwitch = killSwitch;
+      this.metrics = metrics;
+      CompletableFuture<Done> ended = new CompletableFuture<>();
+      terminated.whenCompleteAsync((done, failure) -> ended.complete(Done.getInstance()), executor);
+      this.shutdown = ended;
+    }
+
+    @Override
+    public CompletionStage<Done> stop() {
+      killSwitch.shutdown();
+      return shutdown;
+    }
+
+    @Override
+    public CompletionStage<Done> shutdown() {
+      return stop();
+    }
+
+    @Override
+    public CompletionStage<Done> isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public ConsumerMetrics metrics() {
+      return metrics.snapshot();
+    }
+  }
+}
