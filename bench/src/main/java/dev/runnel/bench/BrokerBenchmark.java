@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
  * node with the segment storage. Three runs, each on a fresh node and data directory:
  *
  * <ol>
- *   <li>throughput with {@code fsync = never}: one producer sends N records of S bytes without
- *       keys (sticky partitioning) to a topic of P partitions as fast as its buffer allows; then one
+ *   <li>throughput with {@code fsync = never}: one producer sends N records of S bytes without keys
+ *       (sticky partitioning) to a topic of P partitions as fast as its buffer allows; then one
  *       consumer reads all of them back from offset 0;
  *   <li>end-to-end latency with {@code fsync = never}: a producer sends at a fixed rate with {@code
  *       linger.ms = 0} while a consumer tails the topic; each record carries its send time, and the
@@ -144,8 +144,8 @@ final class BrokerBenchmark implements Callable<Integer> {
   }
 
   /**
-   * Sends {@code total} records split over {@code producerCount} producers, each keeping at most
-   * as many records unanswered as its buffer holds, and waits for every acknowledgement.
+   * Sends {@code total} records split over {@code producerCount} producers, each keeping at most as
+   * many records unanswered as its buffer holds, and waits for every acknowledgement.
    */
   private Throughput produce(
       Runnel runnel, int producerCount, long total, Map<String, String> properties)
@@ -305,10 +305,14 @@ final class BrokerBenchmark implements Callable<Integer> {
     Config config =
         ConfigFactory.parseMap(
                 Map.of(
-                    "runnel.data-dir", dir.toString(),
-                    "runnel.fsync", fsync,
-                    "runnel.cluster.port", "0",
-                    "akka.loglevel", "WARNING"))
+                    "runnel.data-dir",
+                    dir.toString(),
+                    "runnel.fsync",
+                    fsync,
+                    "runnel.cluster.port",
+                    "0",
+                    "akka.loglevel",
+                    "WARNING"))
             .withFallback(ConfigFactory.load());
     return Runnel.start(config);
   }
