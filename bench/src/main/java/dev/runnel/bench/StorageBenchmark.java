@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,10 +30,10 @@ import picocli.CommandLine.Option;
  * clean shutdown and after SIGKILL.
  */
 @Command(
-    name = "runnel-storage-bench",
+    name = "storage",
     mixinStandardHelpOptions = true,
     description = "Measures the embedded segmented-log storage and its Akka journal.")
-public final class StorageBenchmark implements Callable<Integer> {
+final class StorageBenchmark implements Callable<Integer> {
 
   private static final int EVENT_BYTES = 100;
   private static final int[] BATCHES = {100, 1};
@@ -62,10 +61,6 @@ public final class StorageBenchmark implements Callable<Integer> {
 
   @Option(names = "--layer", description = "engine, journal or both (default: ${DEFAULT-VALUE}).")
   private String layer = "both";
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new StorageBenchmark()).execute(args));
-  }
 
   static LogSettings settings(Path dir, FsyncPolicy fsync) {
     return LogSettings.defaults(dir).withFsyncPolicy(fsync);
@@ -267,7 +262,7 @@ public final class StorageBenchmark implements Callable<Integer> {
     }
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
+  static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }
