@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import dev.runnel.actors.Pipe;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
@@ -217,8 +218,8 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     } else {
       known = node.topics().await(topic, metadata -> !metadata.deleting(), maxBlock);
     }
-    getContext()
-        .pipeToSelf(known, (metadata, failure) -> new TopicAwaited(topic, metadata, failure));
+    Pipe.toSelf(
+        getContext(), known, (metadata, failure) -> new TopicAwaited(topic, metadata, failure));
   }
 
   private Behavior<Command> onTopicAwaited(TopicAwaited awaited) {
@@ -334,7 +335,8 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     byte[] bytes = batch.bytes();
     CompletionStage<AppendReply> reply =
         node.partition(tp).ask(replyTo -> new Append(bytes, acks, replyTo), requestTimeout);
-    getContext().pipeToSelf(reply, (answer, failure) -> new AppendAnswered(batch, answer, failure));
+    Pipe.toSelf(
+        getContext(), reply, (answer, failure) -> new AppendAnswered(batch, answer, failure));
   }
 
   private Behavior<Command> onAppendAnswered(AppendAnswered answered) {
@@ -384,7 +386,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
             AllocateProducerId::new,
             requestTimeout,
             getContext().getSystem().scheduler());
-    getContext().pipeToSelf(allocated, (id, failure) -> new ProducerIdAnswered(tp, id, failure));
+    Pipe.toSelf(getContext(), allocated, (id, failure) -> new ProducerIdAnswered(tp, id, failure));
   }
 
   private Behavior<Command> onProducerIdAnswered(ProducerIdAnswered answered) {
@@ -486,7 +488,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private Behavior<Command> onClose(Close close) {
     CompletableFuture<Done> flushed = new CompletableFuture<>();
     flushInto(flushed);
-    getContext().pipeToSelf(flushed, (done, failure) -> new Stop(close.done()));
+    Pipe.toSelf(getContext(), flushed, (done, failure) -> new Stop(close.done()));
     return this;
   }
 
