@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
@@ -221,14 +222,16 @@ class EmbeddedApiTest {
                   .take(1)
                   .toMat(Sink.seq(), akka.stream.javadsl.Keep.both())
                   .run(runnel.system());
-      TestNode.await(
-          Duration.ofSeconds(10),
-          "the latest reader to open",
-          () -> {
-            // keep producing until the reader, opened at the end, sees a record
-            producerSend(producerSettings, runnel);
-            return running.second().toCompletableFuture().isDone();
-          });
+      TestProbe.create(runnel.system())
+          .awaitAssert(
+              Duration.ofSeconds(10),
+              () -> {
+                // keep producing until the reader, opened at the end, sees a record
+                producerSend(producerSettings, runnel);
+                assertTrue(
+                    running.second().toCompletableFuture().isDone(), "the latest reader to open");
+                return null;
+              });
       assertTrue(await(running.second()).get(0).offset() >= 10);
       assertEquals(Done.getInstance(), await(running.first().isShutdown()));
     }

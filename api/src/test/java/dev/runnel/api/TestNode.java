@@ -5,13 +5,11 @@ import com.typesafe.config.ConfigFactory;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
 /** Starts Runnel nodes for tests: a cluster of one on a data directory, fsync off, a free port. */
 public final class TestNode {
@@ -63,22 +61,6 @@ public final class TestNode {
       throw new AssertionError("Expected " + code + " but failed with " + e.getCause(), e);
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("Expected " + code + " but the stage did not complete", e);
-    }
-  }
-
-  /** Waits until {@code condition} holds, polling; fails after {@code timeout}. */
-  public static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out waiting for " + what + " after " + timeout);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("Interrupted waiting for " + what, e);
-      }
     }
   }
 }

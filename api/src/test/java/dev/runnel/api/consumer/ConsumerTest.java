@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.japi.Pair;
 import akka.pattern.Patterns;
 import akka.stream.SourceRef;
@@ -124,13 +125,15 @@ class ConsumerTest {
             .take(1)
             .map(ConsumerRecord::offset)
             .runWith(Sink.seq(), runnel.system());
-    TestNode.await(
-        Duration.ofSeconds(10),
-        "a record after the reset to latest",
-        () -> {
-          produce("reset", 100, 1);
-          return latest.toCompletableFuture().isDone();
-        });
+    TestProbe.create(runnel.system())
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              produce("reset", 100, 1);
+              assertTrue(
+                  latest.toCompletableFuture().isDone(), "a record after the reset to latest");
+              return null;
+            });
     assertTrue(result(latest).get(0) >= 5);
   }
 
