@@ -113,7 +113,12 @@ public final class JdbcSchema {
                 + "' or start the node with runnel.jdbc.create-schema-on-start = on");
       }
     } catch (SQLException e) {
-      throw failure("Checking the schema failed", settings, e);
+      throw failure(
+          settings.createSchemaOnStart()
+              ? "Creating the schema failed"
+              : "Checking the schema failed",
+          settings,
+          e);
     }
   }
 
