@@ -42,7 +42,7 @@ record CleanerCheckpoint(long firstDirty, long[] below, long[] at) {
   private static final int MAGIC = 0x524E4C43;
   private static final byte VERSION = 1;
   private static final int MAX_PAIRS = 64;
-  private static final int FIXED_BYTES = 21;
+  private static final int FIXED_BYTES = 17;
 
   /** When the entry of {@code sequenceNr} became clean, {@link Long#MAX_VALUE} if it is not. */
   long cleanedAt(long sequenceNr) {
