@@ -8,7 +8,6 @@ import dev.runnel.persistence.log.CleanerSettings;
 import dev.runnel.persistence.log.LogFiles;
 import dev.runnel.persistence.log.LogStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CompactionCrashTest {
 
   private static final int KILLS = 4;
+  private static final Predicate<String> CLEANED = line -> line.equals("cleaned");
 
   @TempDir Path dir;
 
@@ -43,14 +44,16 @@ class CompactionCrashTest {
     int cleanedBefore = 0;
     for (int kill = 1; kill <= KILLS; kill++) {
       String facts = "seed=" + seed + ", kill=" + kill;
-      Process writer = startWriter(logDir, progress);
+      Path log = dir.resolve("writer.log");
+      Process writer =
+          ChildJvm.start(CompactingLogWriter.class, log, logDir.toString(), progress.toString());
       try {
-        awaitCleanings(progress, cleanedBefore + 3 + random.nextInt(20), writer);
+        int target = cleanedBefore + 3 + random.nextInt(20);
+        ChildJvm.awaitLines(progress, CLEANED, target, writer, log);
       } finally {
-        writer.destroyForcibly(); // SIGKILL on Linux
-        writer.waitFor(30, TimeUnit.SECONDS);
+        ChildJvm.kill(writer);
       }
-      cleanedBefore = count(progress, "cleaned");
+      cleanedBefore = ChildJvm.count(progress, CLEANED);
       verify(logDir, lastAcked(progress), facts);
     }
   }
@@ -77,54 +80,8 @@ class CompactionCrashTest {
     }
   }
 
-  private Process startWriter(Path logDir, Path progress) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            CompactingLogWriter.class.getName(),
-            logDir.toString(),
-            progress.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("writer.log").toFile())
-        .start();
-  }
-
-  private void awaitCleanings(Path progress, int target, Process writer) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (count(progress, "cleaned") < target) {
-      if (!writer.isAlive()) {
-        throw new AssertionError(
-            "writer died: exit="
-                + writer.exitValue()
-                + ", log="
-                + Files.readString(dir.resolve("writer.log")));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "writer cleaned only " + count(progress, "cleaned") + " of " + target + " times");
-      }
-      writer.waitFor(5, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private static List<String> lines(Path progress) throws IOException {
-    if (!Files.exists(progress)) {
-      return List.of();
-    }
-    String text = Files.readString(progress, StandardCharsets.UTF_8);
-    int end = text.lastIndexOf('\n');
-    return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
-  }
-
-  private static int count(Path progress, String prefix) throws IOException {
-    return (int) lines(progress).stream().filter(line -> line.startsWith(prefix)).count();
-  }
-
   private static long lastAcked(Path progress) throws IOException {
-    return lines(progress).stream()
+    return ChildJvm.completeLines(progress).stream()
         .filter(line -> line.startsWith("acked "))
         .mapToLong(line -> Long.parseLong(line.substring(6)))
         .max()
