@@ -122,7 +122,7 @@ public final class JournalEntryCodec {
    * @throws IllegalStateException with the entry's sequence number when the payload does not follow
    *     the layout
    */
-  static List<StoredEvent> decodeEvents(LogEntry entry) {
+  public static List<StoredEvent> decodeEvents(LogEntry entry) {
     ByteBuffer buffer = entry.payload().duplicate();
     try {
       byte version = buffer.get();
@@ -163,7 +163,7 @@ public final class JournalEntryCodec {
    * The payload of an entry holding {@code events} (at least one, all of one writer) as they are:
    * the inverse of {@link #decodeEvents}, for rewriting stored entries.
    */
-  static ByteBuffer encodeEvents(List<StoredEvent> events) {
+  public static ByteBuffer encodeEvents(List<StoredEvent> events) {
     byte[] writer = utf8(events.get(0).writerUuid(), "writerUuid");
     byte[][] manifests = new byte[events.size()][];
     int size = 1 + 2 + writer.length;
