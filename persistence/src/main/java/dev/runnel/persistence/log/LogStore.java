@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * overrode them for one log. Logs given a {@link CompactionPolicy} ({@link #configureCompaction})
  * are compacted in the background by the store's {@link LogCleaner}.
  *
- * <p>Thread-safety: every public method may be called from any thread. {@link #append} and {@link
- * #configureSegments} never block; {@link #read}, {@link #deleteTo}, {@link #deleteAll} and the
- * retention methods block on file I/O and belong on a dispatcher for blocking work.
+ * <p>Thread-safety: every public method may be called from any thread. {@link #append}, {@link
+ * #configureSegments} and {@link #configureCompaction} never block; {@link #read}, {@link
+ * #deleteTo}, {@link #deleteAll}, {@link #clean} and the retention methods block on file I/O and
+ * belong on a dispatcher for blocking work.
  */
 public final class LogStore implements AutoCloseable {
 

@@ -41,10 +41,16 @@ import org.slf4j.LoggerFactory;
  * this log are written by one gathering write per segment and become visible to readers only when
  * {@link #publish} moves the committed end, after the whole cycle finished.
  *
+ * <p>A compacted log also has {@code cleaner.checkpoint} ({@link CleanerCheckpoint}) and, while a
+ * cleaning runs, {@code <base>.log.cleaned} or {@code <base>.log.swap} (see {@link #swap}).
+ *
  * <p>Thread-safety: writes, deletions and retention hold the log's lock; the writer is only ever
- * one io task at a time (the store runs one write cycle at a time). Readers take no lock: they read
- * the volatile committed {@link View} (segments, committed end of the last, highest sequence nr),
- * and skip a segment whose channel retention closed under them.
+ * one io task at a time (the store runs one write cycle at a time). Deletion, retention and the
+ * cleaner's swap also hold a maintenance lock, taken first, so they never interleave while the
+ * writer is not held up by them beyond switching the segment array. Readers take no lock: they read
+ * the volatile committed {@link View} (segments, committed end of the last, highest sequence nr); a
+ * segment whose channel was closed under them was deleted by retention (skipped) or replaced by its
+ * cleaned copy (read on there by sequence number).
  */
 final class SegmentedLog {
 
