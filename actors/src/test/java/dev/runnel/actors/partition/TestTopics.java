@@ -66,6 +66,10 @@ final class TestTopics implements TopicConfigLookup {
         d.cleanupPolicy(),
         maxMessageBytes,
         timestampType,
-        compression);
+        compression,
+        d.minCompactionLagMs(),
+        d.maxCompactionLagMs(),
+        d.minCleanableDirtyRatio(),
+        d.deleteRetentionMs());
   }
 }

@@ -166,9 +166,9 @@ class TopicRegistryTest {
         Arguments.of(
             "new",
             1,
-            Map.of("cleanup.policy", "compact"),
+            Map.of("min.cleanable.dirty.ratio", "2"),
             ErrorCode.INVALID_CONFIG,
-            "log compaction is not available yet"),
+            "key=min.cleanable.dirty.ratio, value=2"),
         Arguments.of(
             "new",
             1,
@@ -219,7 +219,7 @@ class TopicRegistryTest {
     failed(client.alter("t", Map.of(), Set.of("flush.ms")), ErrorCode.INVALID_CONFIG);
     failed(client.alter("t", Map.of("segment.ms", "0"), Set.of()), ErrorCode.INVALID_CONFIG);
     failed(
-        client.alter("t", Map.of("cleanup.policy", "compact,delete"), Set.of()),
+        client.alter("t", Map.of("cleanup.policy", "compact,remove"), Set.of()),
         ErrorCode.INVALID_CONFIG);
     assertTrue(
         failed(
