@@ -197,8 +197,10 @@ public record NodeSettings(
                   value(dataDir.resolve("snapshots").toString()))
               .withValue(storage.journalPluginId() + ".fsync", value(fsync));
       case JDBC ->
-          plugins.withFallback(
-              ConfigFactory.parseResources(NodeSettings.class, "/runnel-jdbc.conf"));
+          plugins
+              .withValue(
+                  "runnel.topic-registry.log-compaction", ConfigValueFactory.fromAnyRef(false))
+              .withFallback(ConfigFactory.parseResources(NodeSettings.class, "/runnel-jdbc.conf"));
     };
   }
 

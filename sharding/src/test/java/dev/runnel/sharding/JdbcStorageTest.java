@@ -10,6 +10,7 @@ import static dev.runnel.sharding.TestNodes.read;
 import static dev.runnel.sharding.TestNodes.text;
 import static dev.runnel.sharding.TestNodes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.japi.function.Creator;
 import akka.stream.javadsl.Sink;
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.partition.AppendReply;
 import dev.runnel.actors.partition.OffsetSpec;
 import dev.runnel.actors.partition.OffsetsReply;
@@ -40,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,6 +194,37 @@ class JdbcStorageTest {
     assertEquals(2, append(node, tp, batch("z")).baseOffset());
     assertEquals(
         List.of("value-of-z"), read(node, tp, 2, 1).stream().map(r -> text(r.value())).toList());
+  }
+
+  @Test
+  void shouldRefuseCompactedTopicsForThereIsNoLogCompactionOnJdbc() {
+    TopicReply created =
+        TestNodes.ask(
+            node,
+            replyTo ->
+                node.topicRegistry()
+                    .tell(
+                        new TopicRegistryCommand.CreateTopic(
+                            "changelog", 1, Map.of("cleanup.policy", "compact"), replyTo)));
+    TopicReply.TopicFailed refused = assertInstanceOf(TopicReply.TopicFailed.class, created);
+    assertEquals(ErrorCode.INVALID_CONFIG, refused.code());
+    assertTrue(refused.message().contains("cleanup.policy=compact"), refused.message());
+
+    createTopic(node, "plain", 1);
+    TopicReply altered =
+        TestNodes.ask(
+            node,
+            replyTo ->
+                node.topicRegistry()
+                    .tell(
+                        new TopicRegistryCommand.AlterTopicConfig(
+                            "plain",
+                            Map.of("cleanup.policy", "compact,delete"),
+                            Set.of(),
+                            replyTo)));
+    assertEquals(
+        ErrorCode.INVALID_CONFIG, assertInstanceOf(TopicReply.TopicFailed.class, altered).code());
+    assertFalse(node.topics().topic("plain").orElseThrow().config().cleanupPolicy().compacts());
   }
 
   @Test

@@ -184,7 +184,7 @@ final class TestNodes {
   }
 
   /** Sends what {@code send} builds to a fresh probe's address and returns the answer. */
-  private static <T> T ask(RunnelNode node, Consumer<ActorRef<T>> send) {
+  static <T> T ask(RunnelNode node, Consumer<ActorRef<T>> send) {
     TestProbe<T> probe = TestProbe.create(node.system());
     send.accept(probe.getRef());
     return probe.receiveMessage(WAIT);

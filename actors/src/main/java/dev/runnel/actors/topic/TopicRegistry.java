@@ -279,6 +279,7 @@ public final class TopicRegistry
                     + ", allowed=>= 1, or -1 for the default");
           }
           Map<String, String> configs = TopicConfigs.canonical(command.configs());
+          requireStorageCanKeep(name, configs);
           return Effect()
               .persist(new TopicCreated(name, partitions, configs, UUID.randomUUID().toString()))
               .thenRun(
@@ -290,6 +291,20 @@ public final class TopicRegistry
                   })
               .thenReply(command.replyTo(), created -> ok(created, name));
         });
+  }
+
+  /** Refuses settings that need log compaction when the storage has none. */
+  private void requireStorageCanKeep(String name, Map<String, String> configs) {
+    TopicConfig config = TopicConfigs.parse(configs, settings.topicDefaults());
+    if (!settings.logCompaction() && config.cleanupPolicy().compacts()) {
+      throw new RunnelException(
+          ErrorCode.INVALID_CONFIG,
+          "Log compaction is not available on this storage: name="
+              + name
+              + ", cleanup.policy="
+              + configs.get("cleanup.policy")
+              + ", allowed=delete");
+    }
   }
 
   private ReplyEffect<TopicRegistryEvent, TopicRegistryState> onDescribeTopic(
@@ -329,6 +344,7 @@ public final class TopicRegistry
           if (configs.equals(topic.configs())) {
             return Effect().reply(command.replyTo(), ok(state, name));
           }
+          requireStorageCanKeep(name, configs);
           return Effect()
               .persist(new TopicConfigAltered(name, configs))
               .thenRun(altered -> publish(altered, name))

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param producerIdBlockSize producer ids reserved by one persisted event
  * @param deletionRetryDelay how long the registry waits before asking again to delete the
  *     partitions of a topic after a failed attempt
+ * @param logCompaction whether the storage compacts logs; without it compacting topics are refused
  */
 public record TopicRegistrySettings(
     TopicConfig topicDefaults,
@@ -30,7 +31,8 @@ public record TopicRegistrySettings(
     String snapshotPluginId,
     int snapshotEveryEvents,
     int producerIdBlockSize,
-    Duration deletionRetryDelay) {
+    Duration deletionRetryDelay,
+    boolean logCompaction) {
 
   public TopicRegistrySettings {
     Objects.requireNonNull(topicDefaults, "topicDefaults");
@@ -45,6 +47,11 @@ public record TopicRegistrySettings(
           "Invalid topic registry setting: topic-registry.deletion-retry-delay="
               + deletionRetryDelay
               + " must be positive");
+    }
+    if (!logCompaction && topicDefaults.cleanupPolicy().compacts()) {
+      throw new IllegalArgumentException(
+          "Invalid runnel.topic-defaults: \"cleanup.policy\" compacts, but the storage has no log"
+              + " compaction (topic-registry.log-compaction = off); allowed=delete");
     }
   }
 
@@ -62,7 +69,8 @@ public record TopicRegistrySettings(
         registry.getString("snapshot-plugin-id"),
         registry.getInt("snapshot-every-events"),
         registry.getInt("producer-id-block-size"),
-        registry.getDuration("deletion-retry-delay"));
+        registry.getDuration("deletion-retry-delay"),
+        registry.getBoolean("log-compaction"));
   }
 
   /**

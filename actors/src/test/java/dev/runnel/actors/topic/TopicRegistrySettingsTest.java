@@ -33,6 +33,7 @@ class TopicRegistrySettingsTest {
     assertEquals(100, settings.snapshotEveryEvents());
     assertEquals(1000, settings.producerIdBlockSize());
     assertEquals(Duration.ofSeconds(5), settings.deletionRetryDelay());
+    assertTrue(settings.logCompaction());
   }
 
   @Test
@@ -61,7 +62,9 @@ class TopicRegistrySettingsTest {
         "runnel.topic-defaults.partitions = 0             | topic-defaults.partitions=0",
         "runnel.topic-registry.snapshot-every-events = 0  | snapshot-every-events=0",
         "runnel.topic-registry.producer-id-block-size = 0 | producer-id-block-size=0",
-        "runnel.topic-registry.deletion-retry-delay = 0s  | deletion-retry-delay=PT0S"
+        "runnel.topic-registry.deletion-retry-delay = 0s  | deletion-retry-delay=PT0S",
+        "runnel.topic-registry.log-compaction = off, runnel.topic-defaults.\"cleanup.policy\" ="
+            + " compact | log-compaction = off"
       })
   void shouldRefuseBadSettingsNamingThem(String setting, String fact) {
     IllegalArgumentException e =
