@@ -1,6 +1,7 @@
 package dev.runnel.api.server;
 
 import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.cluster.Cluster;
 import com.typesafe.config.Config;
 import dev.runnel.api.Runnel;
@@ -99,10 +100,16 @@ public final class RunnelServer implements AutoCloseable {
                   node.fsync());
               server.ready.complete(Done.getInstance());
             });
-    runnel
-        .system()
-        .getWhenTerminated()
-        .whenComplete((done, failure) -> log.info("Runnel server stopped: node={}", runnel));
+    // Logged inside the coordinated shutdown, so that it also appears when SIGTERM ran it: the
+    // JVM exits as soon as the shutdown is over.
+    CoordinatedShutdown.get(runnel.system())
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "runnel-server-stopped",
+            () -> {
+              log.info("Runnel server stopped: node={}", runnel.system().address());
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
     return server;
   }
 
