@@ -82,7 +82,7 @@ final class ConsumeCommand implements Callable<Integer> {
   String group;
 
   @Option(
-      names = "--[no-]follow",
+      names = "--follow",
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
