@@ -65,7 +65,7 @@ final class ClientOptions {
     GrpcClientSettings settings =
         GrpcClientSettings.connectToServiceAt(host, port, system).withTls(tls || caCert != null);
     if (caCert != null) {
-      settings = settings.withSslContext(Tls.client(caCert));
+      settings = settings.withTrustManager(Tls.trustManager(caCert));
     }
     return new Session(system, RunnelServiceClient.create(settings, system), timeout());
   }
