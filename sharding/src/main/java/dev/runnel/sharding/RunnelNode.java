@@ -69,6 +69,8 @@ public final class RunnelNode implements AutoCloseable {
    *
    * @throws IllegalArgumentException if a setting is invalid, before anything started; the message
    *     names the key and its value
+   * @throws IllegalStateException if the storage cannot be used (with {@code runnel.storage =
+   *     jdbc}: the database cannot be reached or its schema is missing), before anything started
    */
   public static RunnelNode start(Config config) {
     Config full = NodeSettings.nodeConfig(config);
@@ -77,6 +79,7 @@ public final class RunnelNode implements AutoCloseable {
         PartitionSettings.fromConfig(full.getConfig("runnel.partition"));
     TopicRegistrySettings registrySettings =
         TopicRegistrySettings.fromConfig(full.getConfig("runnel"));
+    settings.prepareStorage(full);
 
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, full);
