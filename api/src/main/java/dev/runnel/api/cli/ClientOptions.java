@@ -4,9 +4,12 @@ import akka.actor.ActorSystem;
 import akka.grpc.GrpcClientSettings;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.grpc.Tls;
+import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +97,21 @@ final class ClientOptions {
             io.grpc.Status.DEADLINE_EXCEEDED.withDescription(
                 "No answer within --timeout " + limit.toSeconds() + "s"));
       }
+    }
+
+    /** {@code partition} alone, or every partition of the topic when it is null. */
+    List<Integer> partitions(String topic, Integer partition) throws Exception {
+      if (partition != null) {
+        return List.of(partition);
+      }
+      int count =
+          await(client.describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
+              .getPartitions();
+      List<Integer> all = new ArrayList<>(count);
+      for (int p = 0; p < count; p++) {
+        all.add(p);
+      }
+      return all;
     }
 
     @Override

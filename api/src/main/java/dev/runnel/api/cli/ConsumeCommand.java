@@ -9,7 +9,6 @@ import dev.runnel.api.grpc.GrpcErrors;
 import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
 import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumerRecord;
-import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.OffsetSpec;
 import dev.runnel.api.internal.Completions;
@@ -159,21 +158,7 @@ final class ConsumeCommand implements Callable<Integer> {
                                         event.getRecords().getPartition().getPartition(), r))
                             .toList());
       } else {
-        List<Integer> partitions = new ArrayList<>();
-        if (partition != null) {
-          partitions.add(partition);
-        } else {
-          int count =
-              session
-                  .await(
-                      session
-                          .client()
-                          .describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
-                  .getPartitions();
-          for (int p = 0; p < count; p++) {
-            partitions.add(p);
-          }
-        }
+        List<Integer> partitions = session.partitions(topic, partition);
         records =
             Source.from(partitions)
                 .flatMapMerge(partitions.size(), p -> partitionRecords(session, p, resetMode));
