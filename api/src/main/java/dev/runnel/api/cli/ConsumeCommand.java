@@ -1,6 +1,7 @@
 package dev.runnel.api.cli;
 
 import akka.NotUsed;
+import akka.event.Logging;
 import akka.stream.RestartSettings;
 import akka.stream.javadsl.RestartSource;
 import akka.stream.javadsl.Source;
@@ -189,10 +190,15 @@ final class ConsumeCommand implements Callable<Integer> {
   private Source<Printable, NotUsed> partitionRecords(
       ClientOptions.Session session, int p, OffsetReset resetMode) {
     AtomicLong next = new AtomicLong(-1);
+    // Reconnects only a stream that delivered records: a server that cannot be reached at all
+    // fails the command at once. Each reconnect is logged as one line, not a stack trace.
     RestartSettings backoff =
         RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
             .withMaxRestarts(Integer.MAX_VALUE, Duration.ofSeconds(5))
-            .withRestartOn(ConsumeCommand::connectionLost);
+            .withRestartOn(failure -> next.get() >= 0 && connectionLost(failure))
+            .withLogSettings(
+                RestartSettings.createLogSettings(Logging.InfoLevel())
+                    .withCriticalLogLevel(Logging.WarningLevel(), 10));
     return RestartSource.onFailuresWithBackoff(
         backoff,
         () ->
