@@ -44,6 +44,7 @@ public final class ConsumerSettings<K, V> {
   static final String ENABLE_AUTO_COMMIT = "enable.auto.commit";
   static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
   static final String COMMIT_TIMEOUT = "commit-timeout";
+  static final String STOP_TIMEOUT = "stop-timeout";
 
   /** Every setting's name. */
   public static final List<String> NAMES =
@@ -62,7 +63,8 @@ public final class ConsumerSettings<K, V> {
           MAX_POLL_INTERVAL_MS,
           ENABLE_AUTO_COMMIT,
           AUTO_COMMIT_INTERVAL_MS,
-          COMMIT_TIMEOUT);
+          COMMIT_TIMEOUT,
+          STOP_TIMEOUT);
 
   /** The assignors {@code partition.assignment.strategy} names, as the coordinator knows them. */
   public static final List<String> ASSIGNORS = List.of("range", "roundrobin", "cooperative-sticky");
@@ -95,6 +97,7 @@ public final class ConsumerSettings<K, V> {
   private final boolean enableAutoCommit;
   private final Duration autoCommitInterval;
   private final Duration commitTimeout;
+  private final Duration stopTimeout;
 
   private ConsumerSettings(
       Runnel runnel,
@@ -127,6 +130,7 @@ public final class ConsumerSettings<K, V> {
     this.enableAutoCommit = read.bool(ENABLE_AUTO_COMMIT);
     this.autoCommitInterval = read.duration(AUTO_COMMIT_INTERVAL_MS, Duration.ofMillis(1));
     this.commitTimeout = read.duration(COMMIT_TIMEOUT, Duration.ofMillis(1));
+    this.stopTimeout = read.duration(STOP_TIMEOUT, Duration.ZERO);
   }
 
   /** Settings from {@code runnel.consumer} of the node's configuration. */
@@ -243,6 +247,11 @@ public final class ConsumerSettings<K, V> {
     return withProperty(COMMIT_TIMEOUT, value.toMillis() + "ms");
   }
 
+  /** {@code stop-timeout}: how long a member outlives its completed or cancelled stream. */
+  public ConsumerSettings<K, V> withStopTimeout(Duration value) {
+    return withProperty(STOP_TIMEOUT, value.toMillis() + "ms");
+  }
+
   /** The node the consumer reads through. */
   public Runnel runnel() {
     return runnel;
@@ -315,6 +324,10 @@ public final class ConsumerSettings<K, V> {
 
   public Duration commitTimeout() {
     return commitTimeout;
+  }
+
+  public Duration stopTimeout() {
+    return stopTimeout;
   }
 
   /** Every setting under its Kafka name, as text. */
