@@ -5,6 +5,7 @@ import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
 import akka.NotUsed;
@@ -17,6 +18,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
+import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.group.CommitReply;
 import dev.runnel.actors.group.GroupCommand;
 import dev.runnel.actors.group.GroupCommand.CommitOffsets;
@@ -130,6 +132,40 @@ class GroupMemberTest {
 
   private static List<Long> range(long from, long to) {
     return java.util.stream.LongStream.range(from, to).boxed().toList();
+  }
+
+  @Test
+  void shouldHaveKafkasGroupDefaultsAndRefuseBadGroupSettingsByName() {
+    ConsumerSettings<String, String> defaults =
+        ConsumerSettings.create(
+            runnel, Serdes.String().deserializer(), Serdes.String().deserializer());
+    assertEquals("cooperative-sticky", defaults.partitionAssignmentStrategy());
+    assertEquals(Duration.ofSeconds(45), defaults.sessionTimeout());
+    assertEquals(Duration.ofSeconds(3), defaults.heartbeatInterval());
+    assertEquals(Duration.ofMinutes(5), defaults.maxPollInterval());
+    assertTrue(defaults.enableAutoCommit());
+    assertEquals(Duration.ofSeconds(5), defaults.autoCommitInterval());
+    assertEquals(
+        "range",
+        defaults
+            .withProperty("partition.assignment.strategy", "Range")
+            .partitionAssignmentStrategy());
+
+    RunnelException assignor =
+        assertThrows(
+            RunnelException.class, () -> defaults.withPartitionAssignmentStrategy("sticky"));
+    assertEquals(ErrorCode.INVALID_CONFIG, assignor.code());
+    assertTrue(assignor.getMessage().contains("name=partition.assignment.strategy, value=sticky"));
+    RunnelException heartbeat =
+        assertThrows(
+            RunnelException.class, () -> defaults.withHeartbeatInterval(Duration.ofSeconds(45)));
+    assertTrue(
+        heartbeat.getMessage().contains("name=heartbeat.interval.ms"), heartbeat.getMessage());
+    RunnelException group =
+        assertThrows(
+            RunnelException.class,
+            () -> Consumer.committableSource(defaults, Subscriptions.topics("t")));
+    assertEquals(ErrorCode.INVALID_GROUP_ID, group.code());
   }
 
   @Test
