@@ -23,7 +23,9 @@ public sealed interface GroupCommand extends RunnelSerializable
         GroupCommand.FetchOffsets,
         GroupCommand.DescribeGroup,
         GroupCommand.ResetOffsets,
-        GroupCommand.DeleteGroup {
+        GroupCommand.DeleteGroup,
+        GroupCommand.Passivate,
+        GroupCoordinator.Internal {
 
   /**
    * Joins the group, or changes a member's subscription. Every change of membership or subscription
@@ -184,5 +186,13 @@ public sealed interface GroupCommand extends RunnelSerializable
     public DeleteGroup {
       Objects.requireNonNull(replyTo, "replyTo");
     }
+  }
+
+  /**
+   * Stops the coordinator once what it is writing is written; Cluster Sharding sends it when the
+   * coordinator asked to be passivated (only when the group has no members). Not answered.
+   */
+  enum Passivate implements GroupCommand {
+    INSTANCE
   }
 }
