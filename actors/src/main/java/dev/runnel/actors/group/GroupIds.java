@@ -27,12 +27,17 @@ public final class GroupIds {
   }
 
   /**
-   * The group id of a coordinator's persistence id, or null if {@code persistenceId} is not one.
+   * The group id of a coordinator's persistence id.
+   *
+   * @throws IllegalArgumentException if {@code persistenceId} does not start with {@link
+   *     #PERSISTENCE_ID_PREFIX}
    */
   public static String fromPersistenceId(String persistenceId) {
-    return persistenceId.startsWith(PERSISTENCE_ID_PREFIX)
-        ? persistenceId.substring(PERSISTENCE_ID_PREFIX.length())
-        : null;
+    if (!persistenceId.startsWith(PERSISTENCE_ID_PREFIX)) {
+      throw new IllegalArgumentException(
+          "Not a group's persistence id: persistenceId=" + persistenceId);
+    }
+    return persistenceId.substring(PERSISTENCE_ID_PREFIX.length());
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param journalPluginId the journal of the groups' events, "" for Akka's default
  * @param snapshotPluginId the snapshot store of the groups, "" for Akka's default
+ * @param readJournalPluginId the read journal of the groups' journal, to list the groups
  * @param snapshotEveryEvents a snapshot is saved (and older events deleted) after this many events
  * @param metadataCheckInterval how often a coordinator compares its subscribed topics with the
  *     topic metadata, and drops offsets of deleted topics
@@ -23,6 +24,7 @@ import java.util.Objects;
 public record GroupSettings(
     String journalPluginId,
     String snapshotPluginId,
+    String readJournalPluginId,
     int snapshotEveryEvents,
     Duration metadataCheckInterval,
     Duration minSessionTimeout,
@@ -33,6 +35,9 @@ public record GroupSettings(
   public GroupSettings {
     Objects.requireNonNull(journalPluginId, "journalPluginId");
     Objects.requireNonNull(snapshotPluginId, "snapshotPluginId");
+    if (readJournalPluginId == null || readJournalPluginId.isEmpty()) {
+      throw invalid("read-journal-plugin-id", "\"\"", "a read journal's configuration path");
+    }
     if (snapshotEveryEvents < 1) {
       throw invalid("snapshot-every-events", snapshotEveryEvents, ">= 1");
     }
@@ -56,6 +61,7 @@ public record GroupSettings(
     return new GroupSettings(
         runnelGroup.getString("journal-plugin-id"),
         runnelGroup.getString("snapshot-plugin-id"),
+        runnelGroup.getString("read-journal-plugin-id"),
         runnelGroup.getInt("snapshot-every-events"),
         runnelGroup.getDuration("metadata-check-interval"),
         runnelGroup.getDuration("min-session-timeout"),
