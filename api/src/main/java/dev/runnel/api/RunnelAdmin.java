@@ -57,11 +57,13 @@ import java.util.function.Predicate;
 
 /**
  * Topic and consumer-group administration, named after Kafka's Admin client. Requests go to the
- * cluster's topic registry (or, for offsets, to the partition); each waits up to {@code
- * runnel.admin.request.timeout.ms} for the answer and then fails with {@code REQUEST_TIMED_OUT}.
- * Refusals fail with the registry's {@link ErrorCode}: {@code TOPIC_ALREADY_EXISTS}, {@code
- * INVALID_TOPIC_EXCEPTION}, {@code INVALID_PARTITIONS}, {@code INVALID_CONFIG}, {@code
- * UNKNOWN_TOPIC_OR_PARTITION}, {@code TOPIC_DELETION_IN_PROGRESS}, {@code INVALID_REQUEST}.
+ * cluster's topic registry, a partition (for offsets) or a group's coordinator; each waits up to
+ * {@code runnel.admin.request.timeout.ms} for the answer and then fails with {@code
+ * REQUEST_TIMED_OUT}. Refusals fail with the registry's {@link ErrorCode}: {@code
+ * TOPIC_ALREADY_EXISTS}, {@code INVALID_TOPIC_EXCEPTION}, {@code INVALID_PARTITIONS}, {@code
+ * INVALID_CONFIG}, {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code TOPIC_DELETION_IN_PROGRESS}, {@code
+ * INVALID_REQUEST}; or the coordinator's: {@code INVALID_GROUP_ID}, {@code NON_EMPTY_GROUP}, {@code
+ * GROUP_ID_NOT_FOUND}.
  *
  * <p>Changes that add to a topic ({@link #createTopic}, {@link #createPartitions}, {@link
  * #alterTopicConfig}) complete once this node's metadata shows them, so a producer or consumer of
