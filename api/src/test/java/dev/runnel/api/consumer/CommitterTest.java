@@ -90,6 +90,27 @@ class CommitterTest {
   }
 
   @Test
+  void shouldCommitWhatIsGatheredWhenTheIntervalPassesWithoutAFullBatch() {
+    RecordingMember member = new RecordingMember();
+    CommitterSettings settings =
+        CommitterSettings.create(testKit.system())
+            .withMaxBatch(1000)
+            .withMaxInterval(Duration.ofMillis(100));
+
+    Source.from(offsets(member, 3))
+        .concat(Source.<CommittableOffset>maybe())
+        .runWith(Committer.sink(settings), testKit.system());
+
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of(Map.of(P0, 2L, P1, 1L)), member.commits);
+              return null;
+            });
+  }
+
+  @Test
   void shouldEmitCommittedBatchesWithTheirSizes() {
     RecordingMember member = new RecordingMember();
 

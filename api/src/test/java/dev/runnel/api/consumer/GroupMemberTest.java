@@ -29,6 +29,7 @@ import dev.runnel.actors.group.GroupCommand.RevocationDone;
 import dev.runnel.actors.group.GroupMemberMessage;
 import dev.runnel.actors.group.GroupMemberMessage.Assignment;
 import dev.runnel.actors.group.GroupMemberMessage.RevokePartitions;
+import dev.runnel.actors.group.HeartbeatReply;
 import dev.runnel.actors.group.JoinReply;
 import dev.runnel.actors.group.OffsetAndMetadata;
 import dev.runnel.actors.group.OffsetsFetched;
@@ -294,6 +295,59 @@ class GroupMemberTest {
     assertEquals(4, commit.generation());
     coordinator.expectMessageClass(LeaveGroup.class).replyTo().tell(Done.getInstance());
     result(shutdown);
+  }
+
+  @Test
+  void shouldCommitAutomaticallyOnItsIntervalAndRejoinWhenItsMembershipIsUnknown() {
+    topic("interval", 1, 4);
+    TopicPartition p0 = new TopicPartition("interval", 0);
+    TestProbe<GroupCommand> coordinator = TestProbe.create(runnel.system());
+    Consumer.Control plain =
+        GroupSources.plain(
+                settings("g4")
+                    .withAutoCommitInterval(Duration.ofMillis(100))
+                    .withHeartbeatInterval(Duration.ofMillis(100)),
+                Subscriptions.topics("interval"),
+                id -> coordinator.ref())
+            .to(Sink.ignore())
+            .run(runnel.system());
+    JoinGroup join = coordinator.expectMessageClass(JoinGroup.class);
+    join.replyTo().tell(new JoinReply.Joined("m4", 1));
+    join.member().tell(new Assignment("m4", 1, Set.of(p0)));
+    CommitOffsets commit = null;
+    while (commit == null) {
+      GroupCommand command = coordinator.receiveMessage();
+      if (command instanceof FetchOffsets fetch) {
+        fetch.replyTo().tell(new OffsetsFetched(Map.of()));
+      } else if (command instanceof CommitOffsets offsets) {
+        commit = offsets;
+      }
+    }
+    assertEquals(
+        new CommitOffsets("m4", 1, Map.of(p0, OffsetAndMetadata.of(4)), commit.replyTo()),
+        commit,
+        "the position of the records taken, on the interval");
+    commit.replyTo().tell(CommitReply.Committed.INSTANCE);
+
+    GroupCommand.Heartbeat heartbeat = null;
+    while (heartbeat == null) {
+      if (coordinator.receiveMessage() instanceof GroupCommand.Heartbeat beat) {
+        heartbeat = beat;
+      }
+    }
+    assertEquals(1, heartbeat.generation());
+    heartbeat
+        .replyTo()
+        .tell(new HeartbeatReply.HeartbeatFailed(ErrorCode.UNKNOWN_MEMBER_ID, "coordinator moved"));
+    JoinGroup rejoin = null;
+    while (rejoin == null) {
+      if (coordinator.receiveMessage() instanceof JoinGroup again) {
+        rejoin = again;
+      }
+    }
+    assertEquals("", rejoin.memberId(), "a member the group does not know joins as a new one");
+    assertEquals(join.member(), rejoin.member());
+    result(plain.stop());
   }
 
   @Test
