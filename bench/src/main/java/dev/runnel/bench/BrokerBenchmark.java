@@ -3,6 +3,7 @@ package dev.runnel.bench;
 import akka.Done;
 import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
+import com.sun.management.OperatingSystemMXBean;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.actors.TopicPartition;
@@ -16,6 +17,7 @@ import dev.runnel.api.producer.ProducerRecord;
 import dev.runnel.api.producer.ProducerSettings;
 import dev.runnel.api.producer.RunnelProducer;
 import dev.runnel.api.serialization.Serdes;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +59,8 @@ import picocli.CommandLine.Option;
 final class BrokerBenchmark implements Callable<Integer> {
 
   private static final String TOPIC = "bench";
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   @Option(names = "--dir", description = "Directory for the data; emptied afterwards.")
   private Path dir = Path.of(System.getProperty("java.io.tmpdir"), "runnel-broker-bench");
@@ -105,11 +109,13 @@ final class BrokerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.out.printf(
-        "broker benchmark: %d-byte records, %d partitions, %d cores, max heap %d MiB%n",
+        "broker benchmark: %d-byte records, %d partitions, %d cores, max heap %d MiB,"
+            + " load average %.2f%n",
         recordBytes,
         partitions,
         Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20);
+        Runtime.getRuntime().maxMemory() >> 20,
+        OS.getSystemLoadAverage());
     for (String run : runs) {
       switch (run) {
         case "throughput" -> throughput();
@@ -124,10 +130,12 @@ final class BrokerBenchmark implements Callable<Integer> {
   private void throughput() throws Exception {
     try (Runnel runnel = startNode("never")) {
       createTopic(runnel);
+      long cpu = OS.getProcessCpuTime();
       Throughput produced = produce(runnel, 1, records, Map.of());
-      print("produce (fsync never, 1 producer)", produced);
+      print("produce (fsync never, 1 producer)", produced, cpu);
+      cpu = OS.getProcessCpuTime();
       Throughput consumed = consume(runnel, records);
-      print("consume (from offset 0)", consumed);
+      print("consume (from offset 0)", consumed, cpu);
     } finally {
       StorageBenchmark.deleteRecursively(dir);
     }
@@ -136,8 +144,9 @@ final class BrokerBenchmark implements Callable<Integer> {
   private void synced() throws Exception {
     try (Runnel runnel = startNode("always")) {
       createTopic(runnel);
+      long cpu = OS.getProcessCpuTime();
       Throughput produced = produce(runnel, syncedProducers, syncedRecords, Map.of());
-      print("produce (fsync always, " + syncedProducers + " producers)", produced);
+      print("produce (fsync always, " + syncedProducers + " producers)", produced, cpu);
     } finally {
       StorageBenchmark.deleteRecursively(dir);
     }
@@ -325,13 +334,20 @@ final class BrokerBenchmark implements Callable<Integer> {
         .get(1, TimeUnit.MINUTES);
   }
 
-  private static void print(String what, Throughput throughput) {
+  /**
+   * Prints a run's figures with the CPU time the process spent since {@code cpuBefore}: on a
+   * machine that other work shares, CPU per record moves less than records per second.
+   */
+  private static void print(String what, Throughput throughput, long cpuBefore) {
+    double cpuSeconds = (OS.getProcessCpuTime() - cpuBefore) / 1e9;
     System.out.printf(
-        "%-40s %,12.0f records/s %8.1f MB/s (%,d records in %.2f s)%n",
+        "%-40s %,12.0f records/s %8.1f MB/s (%,d records in %.2f s, cpu %.2f s = %.2f µs/record)%n",
         what,
         throughput.eventsPerSecond(),
         throughput.megabytesPerSecond(),
         throughput.events(),
-        throughput.seconds());
+        throughput.seconds(),
+        cpuSeconds,
+        cpuSeconds * 1e6 / throughput.events());
   }
 }
