@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * producer id, epoch and base sequence and encoded exactly once, so that every retry sends the same
  * bytes.
  *
- * <p>Not thread-safe: owned by one producer actor.
+ * <p>Not thread-safe: while it waits in the {@link RecordAccumulator} it is only touched under its
+ * partition queue's lock; once polled from there it is closed and owned by the producer actor.
  */
 final class ProducerBatch {
 

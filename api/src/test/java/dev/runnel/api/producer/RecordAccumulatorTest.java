@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.api.producer.RecordAccumulator.Appended;
 import dev.runnel.persistence.record.CompressionCodec;
 import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.Record;
@@ -15,9 +16,15 @@ import dev.runnel.persistence.record.RecordBatchCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +36,10 @@ class RecordAccumulatorTest {
   private static final RecordBatchCodec CODEC = new RecordBatchCodec();
 
   private static ProducerBatch.Entry entry(int valueBytes) {
-    byte[] value = new byte[valueBytes];
+    return entry(new byte[valueBytes]);
+  }
+
+  private static ProducerBatch.Entry entry(byte[] value) {
     return new ProducerBatch.Entry(
         1L,
         null,
@@ -42,13 +52,14 @@ class RecordAccumulatorTest {
   @Test
   void shouldHoldAnOpenBatchUntilItsLingerRunsOut() {
     RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER);
-    assertFalse(accumulator.append(P0, entry(10), 1000));
-    assertFalse(accumulator.append(P0, entry(10), 2000));
+    assertEquals(Appended.OPENED, accumulator.append(P0, entry(10), 1000));
+    assertEquals(Appended.JOINED, accumulator.append(P0, entry(10), 2000));
 
     assertFalse(accumulator.isReady(P0, 1000 + LINGER - 1));
     assertNull(accumulator.poll(P0, 1000 + LINGER - 1));
     assertEquals(1000 + LINGER, accumulator.nextLingerDeadline(2000));
-    assertTrue(accumulator.readyPartitions(1000 + LINGER).contains(P0));
+    assertTrue(accumulator.isReady(P0, 1000 + LINGER));
+    assertEquals(List.of(P0), accumulator.partitions());
 
     ProducerBatch batch = accumulator.poll(P0, 1000 + LINGER);
     assertEquals(2, batch.recordCount());
@@ -66,7 +77,7 @@ class RecordAccumulatorTest {
     accumulator.append(P0, entry(100), 0);
     assertFalse(accumulator.isReady(P0, 0));
 
-    accumulator.append(P0, entry(100), 0);
+    assertEquals(Appended.OPENED, accumulator.append(P0, entry(100), 0));
 
     assertTrue(accumulator.isReady(P0, 0), "the first batch is closed by the third record");
     ProducerBatch first = accumulator.poll(P0, 0);
@@ -80,7 +91,8 @@ class RecordAccumulatorTest {
     RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER);
     accumulator.append(P0, entry(10), 0);
 
-    assertTrue(accumulator.append(P0, entry(5000), 0), "an oversized record closes its batch");
+    assertEquals(
+        Appended.FILLED, accumulator.append(P0, entry(5000), 0), "an oversized record fills one");
     accumulator.append(P0, entry(10), 0);
 
     assertEquals(1, accumulator.poll(P0, 0).recordCount());
@@ -114,6 +126,69 @@ class RecordAccumulatorTest {
     }
     assertEquals(30, p1Records);
     assertTrue(accumulator.isEmpty());
+  }
+
+  @Test
+  void shouldKeepEachThreadsOrderAndLoseNothingWhileThreadsAppendAndOneDrains() throws Exception {
+    int threads = 4;
+    int perThread = 20_000;
+    RecordAccumulator accumulator = new RecordAccumulator(1024, 0);
+    List<TopicPartition> partitions = List.of(P0, P1);
+    ExecutorService senders = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> sent = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      sent.add(
+          senders.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                  accumulator.append(partitions.get(i % 2), entry(thread, i), System.nanoTime());
+                }
+                return null;
+              }));
+    }
+    Map<TopicPartition, List<ProducerBatch.Entry>> drained = new HashMap<>();
+    partitions.forEach(tp -> drained.put(tp, new ArrayList<>()));
+    start.countDown();
+    boolean sending = true;
+    while (sending) {
+      sending = !sent.stream().allMatch(Future::isDone);
+      if (!sending) {
+        accumulator.closeAll(); // the last open batches, as a flush does
+      }
+      for (TopicPartition tp : accumulator.partitions()) {
+        ProducerBatch batch;
+        while ((batch = accumulator.poll(tp, System.nanoTime())) != null) {
+          assertTrue(batch.isClosed());
+          drained.get(tp).addAll(batch.entries());
+        }
+      }
+    }
+    for (Future<?> future : sent) {
+      future.get(); // rethrows what a sender thread threw
+    }
+    senders.shutdown();
+
+    assertTrue(accumulator.isEmpty());
+    for (int p = 0; p < partitions.size(); p++) {
+      int[] next = new int[threads];
+      for (ProducerBatch.Entry entry : drained.get(partitions.get(p))) {
+        ByteBuffer value = ByteBuffer.wrap(entry.value());
+        int thread = value.getInt();
+        int index = value.getInt();
+        assertEquals(next[thread] * 2 + p, index, "thread=" + thread + ", partition=" + p);
+        next[thread]++;
+      }
+      for (int t = 0; t < threads; t++) {
+        assertEquals(perThread / 2, next[t], "all records of thread=" + t + ", partition=" + p);
+      }
+    }
+  }
+
+  private static ProducerBatch.Entry entry(int thread, int index) {
+    return entry(ByteBuffer.allocate(100).putInt(thread).putInt(index).array());
   }
 
   @Test
