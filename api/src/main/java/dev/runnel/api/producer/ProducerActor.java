@@ -22,7 +22,6 @@ import dev.runnel.actors.topic.TopicRegistryCommand.AllocateProducerId;
 import dev.runnel.actors.topic.TopicRegistryCommand.CreateTopic;
 import dev.runnel.actors.topic.TopicReply;
 import dev.runnel.api.internal.Completions;
-import dev.runnel.persistence.record.RecordBatchCodec;
 import dev.runnel.sharding.RunnelNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -115,7 +114,6 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private final Duration retryBackoff;
   private final Duration maxBlock;
   private final ProducerSettings<?, ?> settings;
-  private final RecordBatchCodec codec;
   private final Map<TopicPartition, PartitionSender> senders = new HashMap<>();
   private final Map<String, ArrayDeque<Enqueue>> waitingForTopic = new HashMap<>();
   private long scheduledWakeup = Long.MAX_VALUE;
@@ -150,7 +148,6 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     this.requestTimeout = settings.requestTimeout();
     this.retryBackoff = settings.retryBackoff();
     this.maxBlock = settings.maxBlock();
-    this.codec = new RecordBatchCodec(settings.maxRequestSize());
   }
 
   /**
@@ -322,7 +319,6 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
         deliveryTimeoutNanos,
         retryBackoffNanos,
         settings.compression(),
-        codec,
         outcomes);
   }
 

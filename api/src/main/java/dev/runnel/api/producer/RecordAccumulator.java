@@ -1,6 +1,7 @@
 package dev.runnel.api.producer;
 
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.persistence.record.RecordBatchCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +44,20 @@ final class RecordAccumulator {
 
   private final long batchSize;
   private final long lingerNanos;
+  private final RecordBatchCodec codec;
   private final ConcurrentHashMap<TopicPartition, ArrayDeque<ProducerBatch>> batches =
       new ConcurrentHashMap<>();
 
-  RecordAccumulator(int batchSize, long lingerNanos) {
+  /**
+   * An empty accumulator.
+   *
+   * @param batchSize the bound of a batch's estimated size; also within what {@code codec} encodes
+   * @param codec encodes the batches' records as they are appended
+   */
+  RecordAccumulator(int batchSize, long lingerNanos, RecordBatchCodec codec) {
     this.batchSize = batchSize;
     this.lingerNanos = lingerNanos;
+    this.codec = codec;
   }
 
   /** Adds a record to its partition's open batch, or to a new one. */
@@ -66,7 +75,7 @@ final class RecordAccumulator {
         if (open != null) {
           open.close();
         }
-        open = new ProducerBatch(partition, nowNanos);
+        open = new ProducerBatch(partition, nowNanos, codec.writer());
         queue.addLast(open);
         appended = Appended.OPENED;
       }

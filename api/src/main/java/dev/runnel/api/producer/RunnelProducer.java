@@ -9,6 +9,7 @@ import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.api.internal.Completions;
 import dev.runnel.persistence.record.Header;
+import dev.runnel.persistence.record.RecordBatchCodec;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -67,7 +68,12 @@ public final class RunnelProducer<K, V> {
   private RunnelProducer(ProducerSettings<K, V> settings) {
     this.settings = settings;
     this.pool = new BufferPool(settings.bufferMemory());
-    this.accumulator = new RecordAccumulator(settings.batchSize(), settings.linger().toNanos());
+    // A batch never grows past max.request.size: the codec refuses what is larger.
+    this.accumulator =
+        new RecordAccumulator(
+            Math.min(settings.batchSize(), settings.maxRequestSize()),
+            settings.linger().toNanos(),
+            new RecordBatchCodec(settings.maxRequestSize()));
     this.router = new RecordRouter(settings.runnel().node(), accumulator);
     this.outcomes = new RecordOutcomes(settings.runnel().node(), pool);
     ActorSystem<Void> system = settings.runnel().system();

@@ -51,7 +51,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldHoldAnOpenBatchUntilItsLingerRunsOut() {
-    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER, CODEC);
     assertEquals(Appended.OPENED, accumulator.append(P0, entry(10), 1000));
     assertEquals(Appended.JOINED, accumulator.append(P0, entry(10), 2000));
 
@@ -72,7 +72,7 @@ class RecordAccumulatorTest {
   void shouldCloseABatchWhenTheNextRecordWouldPassBatchSize() {
     ProducerBatch.Entry record = entry(100);
     int batchSize = (int) (RecordSizes.BATCH_OVERHEAD + 2.5 * record.estimatedBytes());
-    RecordAccumulator accumulator = new RecordAccumulator(batchSize, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(batchSize, LINGER, CODEC);
     accumulator.append(P0, entry(100), 0);
     accumulator.append(P0, entry(100), 0);
     assertFalse(accumulator.isReady(P0, 0));
@@ -88,7 +88,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldGiveARecordLargerThanBatchSizeABatchOfItsOwn() {
-    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER, CODEC);
     accumulator.append(P0, entry(10), 0);
 
     assertEquals(
@@ -104,7 +104,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldKeepPartitionsApartAndBatchesInOrder() {
-    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER, CODEC);
     List<ProducerBatch.Entry> p0 = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       ProducerBatch.Entry e = entry(100);
@@ -132,7 +132,7 @@ class RecordAccumulatorTest {
   void shouldKeepEachThreadsOrderAndLoseNothingWhileThreadsAppendAndOneDrains() throws Exception {
     int threads = 4;
     int perThread = 20_000;
-    RecordAccumulator accumulator = new RecordAccumulator(1024, 0);
+    RecordAccumulator accumulator = new RecordAccumulator(1024, 0, CODEC);
     List<TopicPartition> partitions = List.of(P0, P1);
     ExecutorService senders = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -193,7 +193,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldExpireOnlyBatchesOlderThanTheDeliveryTimeout() {
-    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER, CODEC);
     accumulator.append(P0, entry(10), 0);
     accumulator.append(P1, entry(10), 50);
 
@@ -209,7 +209,7 @@ class RecordAccumulatorTest {
   void shouldEncodeNoLargerThanTheEstimate() {
     Random random = new Random(42);
     for (int round = 0; round < 200; round++) {
-      ProducerBatch batch = new ProducerBatch(P0, 0);
+      ProducerBatch batch = new ProducerBatch(P0, 0, CODEC.writer());
       int records = 1 + random.nextInt(20);
       for (int i = 0; i < records; i++) {
         byte[] key = random.nextBoolean() ? null : new byte[random.nextInt(300)];
@@ -229,7 +229,7 @@ class RecordAccumulatorTest {
                 new CompletableFuture<>()));
       }
 
-      byte[] encoded = batch.seal(Long.MAX_VALUE, (short) 0, 7, CompressionCodec.NONE, CODEC);
+      byte[] encoded = batch.seal(Long.MAX_VALUE, (short) 0, 7, CompressionCodec.NONE);
 
       assertTrue(
           encoded.length <= batch.estimatedBytes(),
@@ -239,7 +239,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldSealOnceSoThatARetrySendsTheSameBytesAndSequence() {
-    ProducerBatch batch = new ProducerBatch(P0, 0);
+    ProducerBatch batch = new ProducerBatch(P0, 0, CODEC.writer());
     batch.add(entry(3));
     batch.add(
         new ProducerBatch.Entry(
@@ -250,8 +250,8 @@ class RecordAccumulatorTest {
             64,
             new CompletableFuture<>()));
 
-    byte[] first = batch.seal(12, (short) 0, 40, CompressionCodec.LZ4, CODEC);
-    byte[] second = batch.seal(13, (short) 0, 99, CompressionCodec.NONE, CODEC);
+    byte[] first = batch.seal(12, (short) 0, 40, CompressionCodec.LZ4);
+    byte[] second = batch.seal(13, (short) 0, 99, CompressionCodec.NONE);
 
     assertSame(first, second);
     assertEquals(12, batch.producerId());
