@@ -3,11 +3,14 @@ package dev.runnel.bench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The benchmark command line: {@code storage} measures the storage, {@code broker} the broker. */
+/**
+ * The benchmark command line: {@code storage} measures the storage, {@code broker} the broker,
+ * {@code compaction} the log cleaner.
+ */
 @Command(
     name = "runnel-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {StorageBenchmark.class, BrokerBenchmark.class},
+    subcommands = {StorageBenchmark.class, BrokerBenchmark.class, CompactionBenchmark.class},
     description = "Runnel's benchmarks; run one with its name, e.g. 'broker'.")
 public final class RunnelBench implements Runnable {
 

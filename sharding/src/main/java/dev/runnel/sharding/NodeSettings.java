@@ -20,13 +20,14 @@ import java.util.Optional;
  * starts with.
  *
  * <p>{@link #nodeConfig(Config)} stacks, from the top: the storage plugin choice derived from
- * {@code runnel.storage}, {@code runnel-node.conf} (the Akka settings of every node), system
- * properties, the given config, and the {@code reference.conf} files of all modules.
+ * {@code runnel.storage} (with {@code runnel-jdbc.conf} for {@code jdbc}), {@code runnel-node.conf}
+ * (the Akka settings of every node), system properties, the given config, and the {@code
+ * reference.conf} files of all modules.
  *
  * @param storage where partition logs and the registry are stored
- * @param dataDir the node's data directory, absolute
+ * @param dataDir the node's data directory, absolute (the segment storage's files)
  * @param fsync the segment storage's fsync policy, as configured ({@code always | interval |
- *     never})
+ *     never}); the jdbc storage leaves durability to the database
  * @param hostname the host name the node announces
  * @param port the cluster transport's port, 0 for any free one
  * @param seedNodes the nodes to join; empty to join itself
@@ -57,7 +58,12 @@ public record NodeSettings(
         "segment",
         "runnel.persistence.journal",
         "runnel.persistence.snapshot-store",
-        "runnel.persistence.query");
+        "runnel.persistence.query"),
+    /**
+     * A PostgreSQL database shared by all nodes, through akka-persistence-jdbc's journal, snapshot
+     * store and read journal ({@code runnel.jdbc}).
+     */
+    JDBC("jdbc", "jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal");
 
     private final String configName;
     private final String journalPluginId;
@@ -166,22 +172,58 @@ public record NodeSettings(
 
   /**
    * The settings that select this storage's plugins as Akka Persistence's defaults (the registry
-   * uses those) and as the partitions' plugins, and place its files under the data directory.
+   * uses those) and as the partitions' and the group coordinators' plugins, and place its files
+   * under the data directory.
    */
   Config storageConfig() {
-    return ConfigFactory.empty()
-        .withValue("akka.persistence.journal.plugin", value(storage.journalPluginId()))
-        .withValue("akka.persistence.snapshot-store.plugin", value(storage.snapshotPluginId()))
-        .withValue(storage.journalPluginId() + ".dir", value(dataDir.resolve("journal").toString()))
-        .withValue(
-            storage.snapshotPluginId() + ".dir", value(dataDir.resolve("snapshots").toString()))
-        .withValue(storage.journalPluginId() + ".fsync", value(fsync))
-        .withValue("runnel.partition.journal-plugin-id", value(storage.journalPluginId()))
-        .withValue("runnel.partition.snapshot-plugin-id", value(storage.snapshotPluginId()))
-        .withValue("runnel.partition.read-journal-plugin-id", value(storage.readJournalPluginId()));
+    Config plugins =
+        ConfigFactory.empty()
+            .withValue("akka.persistence.journal.plugin", value(storage.journalPluginId()))
+            .withValue("akka.persistence.snapshot-store.plugin", value(storage.snapshotPluginId()))
+            .withValue("runnel.partition.journal-plugin-id", value(storage.journalPluginId()))
+            .withValue("runnel.partition.snapshot-plugin-id", value(storage.snapshotPluginId()))
+            .withValue(
+                "runnel.partition.read-journal-plugin-id", value(storage.readJournalPluginId()))
+            .withValue("runnel.group.journal-plugin-id", value(storage.journalPluginId()))
+            .withValue("runnel.group.snapshot-plugin-id", value(storage.snapshotPluginId()))
+            .withValue("runnel.group.read-journal-plugin-id", value(storage.readJournalPluginId()));
+    return switch (storage) {
+      case SEGMENT ->
+          plugins
+              .withValue(
+                  storage.journalPluginId() + ".dir", value(dataDir.resolve("journal").toString()))
+              .withValue(
+                  storage.snapshotPluginId() + ".dir",
+                  value(dataDir.resolve("snapshots").toString()))
+              .withValue(storage.journalPluginId() + ".fsync", value(fsync));
+      case JDBC ->
+          plugins.withFallback(
+              ConfigFactory.parseResources(NodeSettings.class, "/runnel-jdbc.conf"));
+    };
+  }
+
+  /**
+   * Makes the storage ready before the node's ActorSystem starts: for {@code jdbc} connects to the
+   * database and creates or checks its schema ({@link JdbcSchema#prepare}), so that a wrong URL or
+   * a missing schema stops the node at once with a clear message instead of failing every partition
+   * later. Nothing for {@code segment}, whose directories are made on first use.
+   *
+   * @throws IllegalStateException if the database cannot be reached or its schema is missing
+   */
+  void prepareStorage(Config full) {
+    if (storage == Storage.JDBC) {
+      JdbcSchema.prepare(JdbcSettings.fromConfig(full.getConfig("runnel.jdbc")));
+    }
   }
 
   private void validateStorage(Config full) {
+    switch (storage) {
+      case SEGMENT -> validateSegmentStorage(full);
+      case JDBC -> JdbcSettings.fromConfig(full.getConfig("runnel.jdbc"));
+    }
+  }
+
+  private void validateSegmentStorage(Config full) {
     try {
       LogSettings.fromConfig(full.getConfig(storage.journalPluginId()));
     } catch (IllegalArgumentException | ConfigException e) {

@@ -1,6 +1,7 @@
 package dev.runnel.sharding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,72 @@ class NodeSettingsTest {
   }
 
   @Test
+  void shouldPutAllJdbcPluginsOnOneSharedDatabaseFromTheRunnelJdbcSettings() {
+    Config config =
+        NodeSettings.nodeConfig(
+            given(
+                String.join(
+                    "\n",
+                    "runnel.storage = jdbc",
+                    "runnel.jdbc.url = \"jdbc:postgresql://db.example:5433/events\"",
+                    "runnel.jdbc.user = broker",
+                    "runnel.jdbc.password = secret",
+                    "runnel.jdbc.pool-size = 3",
+                    "runnel.jdbc.refresh-interval = 20ms",
+                    "runnel.jdbc.rows-per-query = 7")));
+
+    assertEquals("jdbc-journal", config.getString("akka.persistence.journal.plugin"));
+    assertEquals("jdbc-snapshot-store", config.getString("akka.persistence.snapshot-store.plugin"));
+    assertEquals("jdbc-journal", config.getString("runnel.partition.journal-plugin-id"));
+    assertEquals("jdbc-snapshot-store", config.getString("runnel.partition.snapshot-plugin-id"));
+    assertEquals("jdbc-read-journal", config.getString("runnel.partition.read-journal-plugin-id"));
+    assertEquals("jdbc-journal", config.getString("runnel.group.journal-plugin-id"));
+    assertEquals("jdbc-snapshot-store", config.getString("runnel.group.snapshot-plugin-id"));
+    assertEquals("jdbc-read-journal", config.getString("runnel.group.read-journal-plugin-id"));
+    for (String plugin : List.of("jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal")) {
+      assertEquals("runnel", config.getString(plugin + ".use-shared-db"), plugin);
+    }
+    Config db = config.getConfig("akka-persistence-jdbc.shared-databases.runnel");
+    assertEquals("slick.jdbc.PostgresProfile$", db.getString("profile"));
+    assertEquals("jdbc:postgresql://db.example:5433/events", db.getString("db.url"));
+    assertEquals("broker", db.getString("db.user"));
+    assertEquals("secret", db.getString("db.password"));
+    assertEquals(3, db.getInt("db.numThreads"));
+    assertEquals(3, db.getInt("db.maxConnections"));
+    assertEquals(Duration.ofMillis(20), config.getDuration("jdbc-read-journal.refresh-interval"));
+    assertEquals(7, config.getInt("jdbc-read-journal.max-buffer-size"));
+    assertEquals(7, config.getInt("jdbc-journal.replayBatchSize"));
+  }
+
+  @Test
+  void shouldRefuseBadJdbcSettingsBeforeConnecting() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NodeSettings.nodeConfig(given("runnel.storage = jdbc\nrunnel.jdbc.pool-size = 0")));
+
+    assertEquals("Invalid storage setting: runnel.jdbc.pool-size=0, expected=>= 1", e.getMessage());
+  }
+
+  @Test
+  void shouldNeverShowTheDatabasePassword() {
+    JdbcSettings settings =
+        new JdbcSettings(
+            "jdbc:postgresql://h/d",
+            "u",
+            "hidden",
+            1,
+            Duration.ofSeconds(1),
+            false,
+            Duration.ofMillis(1),
+            1);
+
+    assertTrue(settings.toString().contains("user=u"), settings.toString());
+    assertFalse(settings.toString().contains("hidden"), settings.toString());
+  }
+
+  @Test
   void shouldRefuseAnUnknownStorage() {
     IllegalArgumentException e =
         assertThrows(
@@ -91,7 +158,8 @@ class NodeSettingsTest {
             () -> NodeSettings.nodeConfig(given("runnel.storage = something-else")));
 
     assertEquals(
-        "Unsupported storage: runnel.storage=something-else, supported=[segment]", e.getMessage());
+        "Unsupported storage: runnel.storage=something-else, supported=[segment, jdbc]",
+        e.getMessage());
   }
 
   @Test

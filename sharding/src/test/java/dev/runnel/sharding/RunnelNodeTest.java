@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.cluster.typed.Cluster;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.actors.topic.TopicRegistryCommand;
@@ -28,21 +30,31 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One node that joins itself, with partitions passivated after a second of idleness. */
+/**
+ * One node that joins itself, with partitions passivated after a second of idleness, on the segment
+ * storage ({@link RunnelNodeJdbcTest} runs the same on PostgreSQL).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunnelNodeTest {
 
   @TempDir static Path dir;
-  private static RunnelNode node;
+  private RunnelNode node;
+
+  /** The storage settings the node starts with; none for the default, the segment storage. */
+  Config storage() {
+    return ConfigFactory.empty();
+  }
 
   @BeforeAll
-  static void start() {
-    node = TestNodes.start(dir, "runnel.sharding.passivate-idle-after = 1s");
+  void start() {
+    node = TestNodes.start(storage(), dir, "runnel.sharding.passivate-idle-after = 1s");
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     node.close();
   }
 
@@ -130,6 +142,7 @@ class RunnelNodeTest {
             () -> TestNodes.start(dir.resolve("other"), "runnel.storage = something-else"));
 
     assertEquals(
-        "Unsupported storage: runnel.storage=something-else, supported=[segment]", e.getMessage());
+        "Unsupported storage: runnel.storage=something-else, supported=[segment, jdbc]",
+        e.getMessage());
   }
 }

@@ -40,7 +40,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * Real nodes for tests: 127.0.0.1, a free port, the segment storage in a given directory (fsync
- * never), and requests that wait for their answer.
+ * never) unless a storage config says otherwise, and requests that wait for their answer.
  */
 final class TestNodes {
 
@@ -51,8 +51,17 @@ final class TestNodes {
 
   /** A node on {@code dataDir}; {@code settings} are HOCON lines over the test defaults. */
   static RunnelNode start(Path dataDir, String... settings) {
+    return start(ConfigFactory.empty(), dataDir, settings);
+  }
+
+  /**
+   * A node with {@code storage} (e.g. {@link TestPostgres#nodeConfig()}) over the test defaults and
+   * {@code settings} over both.
+   */
+  static RunnelNode start(Config storage, Path dataDir, String... settings) {
     Config config =
         ConfigFactory.parseString(String.join("\n", settings))
+            .withFallback(storage)
             .withFallback(
                 ConfigFactory.parseMap(
                     Map.of(
@@ -85,13 +94,19 @@ final class TestNodes {
 
   /** Creates a topic through the node's registry proxy; returns once the node's cache has it. */
   static TopicMetadata createTopic(RunnelNode node, String name, int partitions) {
+    return createTopic(node, name, partitions, Map.of());
+  }
+
+  /** {@link #createTopic(RunnelNode, String, int)} with topic settings (Kafka's names). */
+  static TopicMetadata createTopic(
+      RunnelNode node, String name, int partitions, Map<String, String> configs) {
     TopicReply reply =
         ask(
             node,
             replyTo ->
                 node.topicRegistry()
                     .tell(
-                        new TopicRegistryCommand.CreateTopic(name, partitions, Map.of(), replyTo)));
+                        new TopicRegistryCommand.CreateTopic(name, partitions, configs, replyTo)));
     TopicMetadata created =
         assertInstanceOf(TopicReply.TopicOk.class, reply, reply.toString()).topic();
     // As a producer would: partitions refuse records for topics their node does not know yet.

@@ -2,6 +2,7 @@ package dev.runnel.actors.partition;
 
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.topic.TopicConfig;
+import dev.runnel.persistence.record.BatchCompaction;
 import dev.runnel.persistence.record.CompressionCodec;
 import dev.runnel.persistence.record.CorruptRecordBatchException;
 import dev.runnel.persistence.record.Record;
@@ -19,11 +20,12 @@ import java.util.List;
  *
  * <p>The checks, in order: size against {@code max.message.bytes} and the partition's largest write
  * ({@code RECORD_TOO_LARGE}); the codec's validation ({@code CORRUPT_MESSAGE}); one whole batch,
- * base offset 0, at least one record, complete producer fields ({@code INVALID_REQUEST}). The batch
- * is re-encoded only when the topic demands it: {@code message.timestamp.type = LogAppendTime}
- * (every record gets the append time) or a {@code compression.type} other than {@code producer}
- * that the batch does not already have. Otherwise its bytes are copied once, so that assigning the
- * base offset never writes into the sender's array.
+ * base offset 0, at least one record, complete producer fields ({@code INVALID_REQUEST}); on a
+ * compacted topic, a key on every record ({@code INVALID_RECORD}, Kafka's "Compacted topic cannot
+ * accept message without key"). The batch is re-encoded only when the topic demands it: {@code
+ * message.timestamp.type = LogAppendTime} (every record gets the append time) or a {@code
+ * compression.type} other than {@code producer} that the batch does not already have. Otherwise its
+ * bytes are copied once, so that assigning the base offset never writes into the sender's array.
  *
  * @param bytes the batch to store, owned by this instance; its base offset is set when written
  * @param producerId the idempotent producer's id, or {@link RecordBatch#NO_PRODUCER_ID}
@@ -73,6 +75,17 @@ record IncomingBatch(
     String invalid = invalidRequest(buffer, size, batch.length);
     if (invalid != null) {
       return refuse(ErrorCode.INVALID_REQUEST, "Invalid record batch: " + invalid);
+    }
+    if (config.cleanupPolicy().compacts()) {
+      try {
+        if (BatchCompaction.hasNullKey(buffer)) {
+          // Kafka's message: compaction keeps records by key, a keyless one would just vanish.
+          return refuse(
+              ErrorCode.INVALID_RECORD, "Compacted topic cannot accept message without key");
+        }
+      } catch (CorruptRecordBatchException e) {
+        return refuse(ErrorCode.CORRUPT_MESSAGE, "Corrupt record batch: " + e.getMessage());
+      }
     }
     boolean logAppendTime = config.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
     CompressionCodec compression = storedCompression(config.compressionType());

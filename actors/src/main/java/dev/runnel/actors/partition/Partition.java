@@ -43,12 +43,15 @@ import dev.runnel.actors.partition.ReaderReply.ReaderOpened;
 import dev.runnel.actors.topic.TopicConfig;
 import dev.runnel.actors.topic.TopicConfigLookup;
 import dev.runnel.actors.topic.TopicMetadata;
+import dev.runnel.persistence.control.CompactionNotSupportedException;
+import dev.runnel.persistence.control.LogCompaction;
 import dev.runnel.persistence.control.LogControl;
 import dev.runnel.persistence.record.RecordBatchCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +93,13 @@ import org.slf4j.LoggerFactory;
  * snapshot keeps recovery from ever replaying across a gap. The topic's {@code segment.bytes} and
  * {@code segment.ms} are handed to {@link LogControl#configureSegments} on start and when they
  * change.
+ *
+ * <p><b>Compaction.</b> Under {@code cleanup.policy=compact} (or {@code compact,delete}, with
+ * retention on top) the topic's compaction settings are handed to {@link
+ * LogControl#configureCompaction} on start and when they change, and records without a key are
+ * refused with {@code INVALID_RECORD}. The storage rewrites stored batches in the background,
+ * keeping every event and each batch's offset range, so neither this state (high watermark, index,
+ * producers) nor recovery notices anything but smaller batches; readers see gaps in the offsets.
  *
  * <p><b>Reading.</b> A reader is a read-journal query from the sequence number the index gives for
  * its offset, handed out as a {@link SourceRef}; see {@link LogReads}. It is backpressured end to
@@ -148,6 +158,9 @@ public final class Partition
   /** The segment settings last handed to the storage. */
   private record Segments(long bytes, long ms) {}
 
+  /** Compaction as last handed to the storage: none yet, or the settings (null: not compacted). */
+  private record Compaction(LogCompaction settings) {}
+
   private final ActorContext<PartitionCommand> context;
   private final TimerScheduler<PartitionCommand> timers;
   private final TopicPartition tp;
@@ -166,6 +179,7 @@ public final class Partition
   private final List<ActorRef<Done>> deletionWaiters = new ArrayList<>();
   private long deletionRequestedTo;
   private Segments segments;
+  private Compaction compaction;
 
   private Partition(
       ActorContext<PartitionCommand> context,
@@ -494,7 +508,13 @@ public final class Partition
 
   private void onRecoveryCompleted(PartitionState state) {
     // Before any append: the storage keeps per-log segment settings in memory only.
-    topics.topic(tp.topic()).ifPresent(topic -> configureSegments(topic.config()));
+    topics
+        .topic(tp.topic())
+        .ifPresent(
+            topic -> {
+              configureSegments(topic.config());
+              configureCompaction(topic.config());
+            });
     timers.startTimerWithFixedDelay(RetentionTick.INSTANCE, settings.retentionCheckInterval());
     context.getSelf().tell(RetentionTick.INSTANCE);
   }
@@ -506,6 +526,7 @@ public final class Partition
     }
     TopicConfig config = topic.get().config();
     configureSegments(config);
+    configureCompaction(config);
     long start = state.retentionStart(config, System.currentTimeMillis());
     if (start <= state.logStartOffset()) {
       return Effect().noReply();
@@ -529,6 +550,39 @@ public final class Partition
           tp,
           wanted.bytes(),
           wanted.ms(),
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Hands the topic's compaction settings to the storage when they changed: the record batches
+   * among the partition's events, found by their serializer, are compacted by key. A storage that
+   * cannot compact refuses; the log is then kept whole, as under {@code cleanup.policy=delete}
+   * without retention, and an ERROR says so.
+   */
+  private void configureCompaction(TopicConfig config) {
+    LogCompaction wanted =
+        config.cleanupPolicy().compacts()
+            ? new LogCompaction(
+                StoredBatchSerializer.IDENTIFIER,
+                StoredBatchSerializer.MANIFEST,
+                config.minCompactionLagMs(),
+                config.maxCompactionLagMs(),
+                config.minCleanableDirtyRatio(),
+                config.deleteRetentionMs())
+            : null;
+    if (compaction != null && Objects.equals(wanted, compaction.settings())) {
+      return;
+    }
+    compaction = new Compaction(wanted);
+    try {
+      logControl.configureCompaction(tp.persistenceId(), wanted);
+    } catch (CompactionNotSupportedException | IllegalArgumentException e) {
+      LOG.error(
+          "Topic compaction refused by the storage, the partition's log is not compacted:"
+              + " partition={}, cleanup.policy={}, reason={}",
+          tp,
+          config.cleanupPolicy(),
           e.getMessage());
     }
   }

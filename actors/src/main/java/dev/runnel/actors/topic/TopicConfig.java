@@ -18,6 +18,13 @@ import java.util.Objects;
  * @param messageTimestampType {@code message.timestamp.type}: whether records keep the producer's
  *     timestamp or get the time of their append
  * @param compressionType {@code compression.type}: how stored batches are compressed
+ * @param minCompactionLagMs {@code min.compaction.lag.ms}: how long a record stays uncompacted
+ * @param maxCompactionLagMs {@code max.compaction.lag.ms}: how long a record may stay uncompacted
+ *     whatever the dirty ratio; {@link Long#MAX_VALUE} for no limit
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: the share of uncompacted bytes
+ *     in a partition's log at which it is compacted
+ * @param deleteRetentionMs {@code delete.retention.ms}: how long a tombstone stays after compaction
+ *     reached it
  */
 public record TopicConfig(
     long retentionMs,
@@ -27,7 +34,11 @@ public record TopicConfig(
     CleanupPolicy cleanupPolicy,
     int maxMessageBytes,
     TimestampType messageTimestampType,
-    TopicCompression compressionType)
+    TopicCompression compressionType,
+    long minCompactionLagMs,
+    long maxCompactionLagMs,
+    double minCleanableDirtyRatio,
+    long deleteRetentionMs)
     implements RunnelSerializable {
 
   /** Kafka's defaults for the settings above. */
@@ -40,7 +51,11 @@ public record TopicConfig(
           CleanupPolicy.DELETE,
           1024 * 1024 + 12,
           TimestampType.CREATE_TIME,
-          TopicCompression.PRODUCER);
+          TopicCompression.PRODUCER,
+          0,
+          Long.MAX_VALUE,
+          0.5,
+          24L * 60 * 60 * 1000);
 
   public TopicConfig {
     Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
@@ -55,7 +70,17 @@ public record TopicConfig(
     /** {@code compact}: only the newest record of each key is kept. */
     COMPACT,
     /** {@code compact,delete}: compaction, and retention on top of it. */
-    COMPACT_DELETE
+    COMPACT_DELETE;
+
+    /** Whether the log is compacted (and records without a key are refused). */
+    public boolean compacts() {
+      return this != DELETE;
+    }
+
+    /** Whether time and size retention delete old records. */
+    public boolean deletes() {
+      return this != COMPACT;
+    }
   }
 
   /** Kafka's {@code compression.type} values that Runnel supports. */

@@ -23,9 +23,9 @@ import java.util.function.ObjLongConsumer;
  * <p>Values follow Kafka's syntax and ranges: numbers are decimal strings (surrounding blanks are
  * ignored), {@code cleanup.policy} is a comma-separated list, the other choices are Kafka's exact
  * spellings. Runnel refuses what it cannot honour instead of accepting a setting that does nothing:
- * {@code compact} (log compaction is not available yet), {@code gzip} and {@code snappy}, and
- * segments outside the storage engine's range. Every refusal is a {@link RunnelException} with
- * {@link ErrorCode#INVALID_CONFIG} naming the key, the value and what is allowed.
+ * {@code gzip} and {@code snappy}, and segments outside the storage engine's range. Every refusal
+ * is a {@link RunnelException} with {@link ErrorCode#INVALID_CONFIG} naming the key, the value and
+ * what is allowed.
  */
 public final class TopicConfigs {
 
@@ -37,6 +37,10 @@ public final class TopicConfigs {
   public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
   public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
   public static final String COMPRESSION_TYPE = "compression.type";
+  public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+  public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+  public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+  public static final String DELETE_RETENTION_MS = "delete.retention.ms";
 
   /** The smallest {@code segment.bytes}: Kafka's minimum since 4.0, and the engine's sane floor. */
   public static final int MIN_SEGMENT_BYTES = 1024 * 1024;
@@ -148,7 +152,7 @@ public final class TopicConfigs {
         config -> Long.toString(config.segmentMs())),
     CLEANUP_POLICY(
         TopicConfigs.CLEANUP_POLICY,
-        "delete",
+        "delete, compact or compact,delete (a comma-separated list, any order)",
         Setting::parseCleanupPolicy,
         config ->
             switch (config.cleanupPolicy()) {
@@ -195,7 +199,27 @@ public final class TopicConfigs {
               case UNCOMPRESSED -> "uncompressed";
               case LZ4 -> "lz4";
               case ZSTD -> "zstd";
-            });
+            }),
+    MIN_COMPACTION_LAG_MS(
+        TopicConfigs.MIN_COMPACTION_LAG_MS,
+        "an integer >= 0 (milliseconds)",
+        number(0, Long.MAX_VALUE, (values, n) -> values.minCompactionLagMs = n),
+        config -> Long.toString(config.minCompactionLagMs())),
+    MAX_COMPACTION_LAG_MS(
+        TopicConfigs.MAX_COMPACTION_LAG_MS,
+        "an integer >= 1 (milliseconds, " + Long.MAX_VALUE + " = no limit)",
+        number(1, Long.MAX_VALUE, (values, n) -> values.maxCompactionLagMs = n),
+        config -> Long.toString(config.maxCompactionLagMs())),
+    MIN_CLEANABLE_DIRTY_RATIO(
+        TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO,
+        "a number from 0 to 1",
+        Setting::parseRatio,
+        config -> Double.toString(config.minCleanableDirtyRatio())),
+    DELETE_RETENTION_MS(
+        TopicConfigs.DELETE_RETENTION_MS,
+        "an integer >= 0 (milliseconds)",
+        number(0, Long.MAX_VALUE, (values, n) -> values.deleteRetentionMs = n),
+        config -> Long.toString(config.deleteRetentionMs()));
 
     final String key;
     final String allowed;
@@ -233,7 +257,7 @@ public final class TopicConfigs {
       };
     }
 
-    /** Kafka's list syntax; only "delete" is accepted until log compaction exists. */
+    /** Kafka's list syntax: "delete", "compact", or both in any order. */
     private static void parseCleanupPolicy(Setting setting, String value, Values values) {
       Set<String> policies = new TreeSet<>();
       for (String policy : value.split(",", -1)) {
@@ -241,11 +265,27 @@ public final class TopicConfigs {
       }
       if (policies.equals(Set.of("delete"))) {
         values.cleanupPolicy = CleanupPolicy.DELETE;
-      } else if (Set.of("compact", "delete").containsAll(policies)) {
-        throw setting.invalid(value, "log compaction is not available yet");
+      } else if (policies.equals(Set.of("compact"))) {
+        values.cleanupPolicy = CleanupPolicy.COMPACT;
+      } else if (policies.equals(Set.of("compact", "delete"))) {
+        values.cleanupPolicy = CleanupPolicy.COMPACT_DELETE;
       } else {
         throw setting.invalid(value, null);
       }
+    }
+
+    /** A decimal number from 0 to 1, as Kafka's {@code min.cleanable.dirty.ratio}. */
+    private static void parseRatio(Setting setting, String value, Values values) {
+      double parsed;
+      try {
+        parsed = Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        throw setting.invalid(value, null);
+      }
+      if (!(parsed >= 0 && parsed <= 1)) {
+        throw setting.invalid(value, null);
+      }
+      values.minCleanableDirtyRatio = parsed;
     }
 
     RunnelException invalid(String value, String reason) {
@@ -271,6 +311,10 @@ public final class TopicConfigs {
     int maxMessageBytes;
     TimestampType messageTimestampType;
     TopicCompression compressionType;
+    long minCompactionLagMs;
+    long maxCompactionLagMs;
+    double minCleanableDirtyRatio;
+    long deleteRetentionMs;
 
     Values(TopicConfig defaults) {
       retentionMs = defaults.retentionMs();
@@ -281,6 +325,10 @@ public final class TopicConfigs {
       maxMessageBytes = defaults.maxMessageBytes();
       messageTimestampType = defaults.messageTimestampType();
       compressionType = defaults.compressionType();
+      minCompactionLagMs = defaults.minCompactionLagMs();
+      maxCompactionLagMs = defaults.maxCompactionLagMs();
+      minCleanableDirtyRatio = defaults.minCleanableDirtyRatio();
+      deleteRetentionMs = defaults.deleteRetentionMs();
     }
 
     TopicConfig toConfig() {
@@ -292,7 +340,11 @@ public final class TopicConfigs {
           cleanupPolicy,
           maxMessageBytes,
           messageTimestampType,
-          compressionType);
+          compressionType,
+          minCompactionLagMs,
+          maxCompactionLagMs,
+          minCleanableDirtyRatio,
+          deleteRetentionMs);
     }
   }
 }

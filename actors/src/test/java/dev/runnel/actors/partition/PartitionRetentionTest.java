@@ -212,7 +212,11 @@ class PartitionRetentionTest {
                 d.cleanupPolicy(),
                 d.maxMessageBytes(),
                 d.messageTimestampType(),
-                d.compressionType()));
+                d.compressionType(),
+                d.minCompactionLagMs(),
+                d.maxCompactionLagMs(),
+                d.minCleanableDirtyRatio(),
+                d.deleteRetentionMs()));
     ActorRef<PartitionCommand> partition = spawn(tp);
 
     for (int i = 0; i < 10; i++) {

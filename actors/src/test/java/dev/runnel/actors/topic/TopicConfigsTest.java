@@ -32,7 +32,11 @@ class TopicConfigsTest {
           CleanupPolicy.DELETE,
           0,
           TimestampType.LOG_APPEND_TIME,
-          TopicCompression.ZSTD);
+          TopicCompression.ZSTD,
+          1,
+          60_000,
+          0.25,
+          0);
 
   static Stream<TopicConfig> acceptedConfigs() {
     return Stream.of(
@@ -46,7 +50,11 @@ class TopicConfigsTest {
             CleanupPolicy.DELETE,
             Integer.MAX_VALUE,
             TimestampType.CREATE_TIME,
-            TopicCompression.LZ4),
+            TopicCompression.LZ4,
+            Long.MAX_VALUE,
+            1,
+            1.0,
+            Long.MAX_VALUE),
         new TopicConfig(
             Long.MAX_VALUE,
             0,
@@ -55,7 +63,11 @@ class TopicConfigsTest {
             CleanupPolicy.DELETE,
             1,
             TimestampType.CREATE_TIME,
-            TopicCompression.UNCOMPRESSED));
+            TopicCompression.UNCOMPRESSED,
+            0,
+            Long.MAX_VALUE,
+            0.0,
+            86_400_000));
   }
 
   @ParameterizedTest
@@ -73,15 +85,19 @@ class TopicConfigsTest {
   @Test
   void shouldPrintKafkasSpellings() {
     assertEquals(
-        Map.of(
-            "retention.ms", "-1",
-            "retention.bytes", "5000000000",
-            "segment.bytes", "1048576",
-            "segment.ms", "1",
-            "cleanup.policy", "delete",
-            "max.message.bytes", "0",
-            "message.timestamp.type", "LogAppendTime",
-            "compression.type", "zstd"),
+        Map.ofEntries(
+            Map.entry("retention.ms", "-1"),
+            Map.entry("retention.bytes", "5000000000"),
+            Map.entry("segment.bytes", "1048576"),
+            Map.entry("segment.ms", "1"),
+            Map.entry("cleanup.policy", "delete"),
+            Map.entry("max.message.bytes", "0"),
+            Map.entry("message.timestamp.type", "LogAppendTime"),
+            Map.entry("compression.type", "zstd"),
+            Map.entry("min.compaction.lag.ms", "1"),
+            Map.entry("max.compaction.lag.ms", "60000"),
+            Map.entry("min.cleanable.dirty.ratio", "0.25"),
+            Map.entry("delete.retention.ms", "0")),
         TopicConfigs.toMap(ALL_CHANGED));
     TopicConfig compacted =
         new TopicConfig(
@@ -92,7 +108,11 @@ class TopicConfigsTest {
             CleanupPolicy.COMPACT_DELETE,
             1,
             TimestampType.CREATE_TIME,
-            TopicCompression.PRODUCER);
+            TopicCompression.PRODUCER,
+            0,
+            Long.MAX_VALUE,
+            0.5,
+            0);
     assertEquals("compact,delete", TopicConfigs.toMap(compacted).get("cleanup.policy"));
     assertEquals("producer", TopicConfigs.toMap(compacted).get("compression.type"));
   }
@@ -121,6 +141,14 @@ class TopicConfigsTest {
         "segment.ms             | 1                | 1",
         "cleanup.policy         | ' delete '       | delete",
         "cleanup.policy         | 'delete, delete' | delete",
+        "cleanup.policy         | compact          | compact",
+        "cleanup.policy         | 'delete, compact'| compact,delete",
+        "cleanup.policy         | compact,delete   | compact,delete",
+        "min.compaction.lag.ms  | 0                | 0",
+        "max.compaction.lag.ms  | 1                | 1",
+        "min.cleanable.dirty.ratio | ' 0.5 '       | 0.5",
+        "min.cleanable.dirty.ratio | 1             | 1.0",
+        "delete.retention.ms    | 86400000         | 86400000",
         "max.message.bytes      | 0                | 0",
         "message.timestamp.type | LogAppendTime    | LogAppendTime",
         "message.timestamp.type | CreateTime       | CreateTime",
@@ -146,10 +174,13 @@ class TopicConfigsTest {
         "segment.bytes          | 2147483648     | an integer from 1048576 (1 MiB) to 2147483647",
         "segment.bytes          | 14             | an integer from 1048576 (1 MiB) to 2147483647",
         "segment.ms             | 0              | an integer >= 1",
-        "cleanup.policy         | compact        | reason=log compaction is not available yet",
-        "cleanup.policy         | compact,delete | reason=log compaction is not available yet",
-        "cleanup.policy         | delete,compact | reason=log compaction is not available yet",
-        "cleanup.policy         | delete, compact| reason=log compaction is not available yet",
+        "cleanup.policy         | compact,       | allowed=delete, compact or compact,delete",
+        "min.compaction.lag.ms  | -1             | an integer >= 0",
+        "max.compaction.lag.ms  | 0              | an integer >= 1",
+        "min.cleanable.dirty.ratio | 1.5         | a number from 0 to 1",
+        "min.cleanable.dirty.ratio | NaN         | a number from 0 to 1",
+        "min.cleanable.dirty.ratio | -0.1        | a number from 0 to 1",
+        "delete.retention.ms    | -1             | an integer >= 0",
         "cleanup.policy         | ''             | allowed=delete",
         "cleanup.policy         | delete,        | allowed=delete",
         "cleanup.policy         | Delete         | allowed=delete",

@@ -55,7 +55,7 @@ class TopicRegistrySettingsTest {
       delimiter = '|',
       value = {
         "runnel.topic-defaults.\"retention.ms\" = -5     | key=retention.ms, value=-5",
-        "runnel.topic-defaults.\"cleanup.policy\" = compact | compaction is not available yet",
+        "runnel.topic-defaults.\"cleanup.policy\" = keep | key=cleanup.policy, value=keep",
         "runnel.topic-defaults.\"flush.ms\" = 5           | key=flush.ms",
         "runnel.topic-defaults.segment.bytes = 2097152    | key=segment.bytes is a nested path",
         "runnel.topic-defaults.partitions = 0             | topic-defaults.partitions=0",

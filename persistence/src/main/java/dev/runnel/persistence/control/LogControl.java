@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What the owner of an event-sourced log (such as a topic partition) asks of the storage behind its
- * journal and snapshot-store plugins besides appending: retention, per-log segment settings and
- * deletion of the whole log.
+ * journal and snapshot-store plugins besides appending: retention, compaction, per-log segment
+ * settings and deletion of the whole log.
  *
  * <p>For the segment journal ({@link SegmentJournal}) it works on the journal's {@link
  * dev.runnel.persistence.log.LogStore} directly; for any other journal plugin it sends Akka's
@@ -82,6 +82,18 @@ public interface LogControl {
    *     segmentAge}, where the storage has segments
    */
   void configureSegments(String persistenceId, long segmentBytes, Duration segmentAge);
+
+  /**
+   * Compacts the id's log in the background from now on (the newest record of each key stays, older
+   * ones and expired tombstones go; sequence numbers and offsets never change), or stops compacting
+   * it when {@code compaction} is null. In memory only, like {@link #configureSegments}: the owner
+   * sets it again after a restart. Never blocks.
+   *
+   * @throws CompactionNotSupportedException when the storage cannot compact (any journal but the
+   *     segment journal); nothing changes then
+   * @throws IllegalArgumentException for settings out of range
+   */
+  void configureCompaction(String persistenceId, LogCompaction compaction);
 
   /**
    * Bytes the id's log occupies in storage, if the storage knows (segment journal: yes; cheap once

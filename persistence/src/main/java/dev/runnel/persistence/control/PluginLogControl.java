@@ -13,6 +13,7 @@ import akka.persistence.Persistence;
 import akka.persistence.SnapshotProtocol;
 import akka.persistence.SnapshotSelectionCriteria;
 import com.typesafe.config.ConfigFactory;
+import dev.runnel.persistence.journal.SegmentJournal;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -23,10 +24,12 @@ import java.util.concurrent.Executor;
  * {@link LogControl} over any journal and snapshot-store plugin, through Akka's classic plugin
  * protocol: {@code DeleteMessagesTo} to the journal actor and {@code DeleteSnapshots} to the
  * snapshot-store actor, each asked with a timeout. Segments are unknown here: {@link
- * #configureSegments} does nothing and {@link #sizeInBytes} is empty.
+ * #configureSegments} does nothing and {@link #sizeInBytes} is empty. Compaction is refused with
+ * {@link CompactionNotSupportedException}: the plugin protocol cannot rewrite stored events.
  */
 final class PluginLogControl implements LogControl {
 
+  private final String journalPluginId;
   private final ActorRef journal;
   private final ActorRef snapshotStore;
   private final Duration timeout;
@@ -38,6 +41,7 @@ final class PluginLogControl implements LogControl {
       String snapshotPluginId,
       Duration timeout,
       Executor dispatcher) {
+    this.journalPluginId = journalPluginId;
     Persistence persistence = Persistence.get(system);
     this.journal = persistence.journalFor(journalPluginId, ConfigFactory.empty());
     this.snapshotStore = persistence.snapshotStoreFor(snapshotPluginId, ConfigFactory.empty());
@@ -91,6 +95,21 @@ final class PluginLogControl implements LogControl {
 
   @Override
   public void configureSegments(String persistenceId, long segmentBytes, Duration segmentAge) {}
+
+  /** Refuses: compaction rewrites stored entries, which only the segment journal can do. */
+  @Override
+  public void configureCompaction(String persistenceId, LogCompaction compaction) {
+    if (compaction != null) {
+      throw new CompactionNotSupportedException(
+          "Log compaction is not supported by this journal: journalPluginId="
+              + journalPluginId
+              + ", persistenceId="
+              + persistenceId
+              + ", reason=only the segment journal ("
+              + SegmentJournal.class.getName()
+              + ") compacts; use cleanup.policy=delete");
+    }
+  }
 
   @Override
   public OptionalLong sizeInBytes(String persistenceId) {

@@ -1,7 +1,9 @@
 package dev.runnel.persistence.control;
 
 import akka.Done;
+import dev.runnel.persistence.journal.RecordBatchEvents;
 import dev.runnel.persistence.journal.SegmentStorage;
+import dev.runnel.persistence.log.CompactionPolicy;
 import dev.runnel.persistence.log.LogStore;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -11,7 +13,8 @@ import java.util.concurrent.Executor;
 
 /**
  * {@link LogControl} of the segment journal: events through the journal's {@link LogStore} on its
- * io dispatcher, snapshots through the snapshot-store plugin.
+ * io dispatcher, snapshots through the snapshot-store plugin, compaction by the store's cleaner
+ * with {@link RecordBatchEvents} finding the batches among the events.
  */
 final class SegmentLogControl implements LogControl {
 
@@ -47,6 +50,20 @@ final class SegmentLogControl implements LogControl {
   @Override
   public void configureSegments(String persistenceId, long segmentBytes, Duration segmentAge) {
     store.configureSegments(persistenceId, segmentBytes, segmentAge);
+  }
+
+  @Override
+  public void configureCompaction(String persistenceId, LogCompaction compaction) {
+    store.configureCompaction(
+        persistenceId,
+        compaction == null
+            ? null
+            : new CompactionPolicy(
+                new RecordBatchEvents(compaction.batchSerializerId(), compaction.batchManifest()),
+                compaction.minCompactionLagMs(),
+                compaction.maxCompactionLagMs(),
+                compaction.minCleanableDirtyRatio(),
+                compaction.deleteRetentionMs()));
   }
 
   @Override

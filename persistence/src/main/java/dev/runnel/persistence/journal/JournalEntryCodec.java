@@ -113,6 +113,16 @@ public final class JournalEntryCodec {
    *     the layout
    */
   public List<StoredEvent> decode(LogEntry entry) {
+    return decodeEvents(entry);
+  }
+
+  /**
+   * The events of an entry, in sequence order, not deserialized: needs no {@link Serialization}.
+   *
+   * @throws IllegalStateException with the entry's sequence number when the payload does not follow
+   *     the layout
+   */
+  public static List<StoredEvent> decodeEvents(LogEntry entry) {
     ByteBuffer buffer = entry.payload().duplicate();
     try {
       byte version = buffer.get();
@@ -147,6 +157,35 @@ public final class JournalEntryCodec {
               + e,
           e);
     }
+  }
+
+  /**
+   * The payload of an entry holding {@code events} (at least one, all of one writer) as they are:
+   * the inverse of {@link #decodeEvents}, for rewriting stored entries.
+   */
+  public static ByteBuffer encodeEvents(List<StoredEvent> events) {
+    byte[] writer = utf8(events.get(0).writerUuid(), "writerUuid");
+    byte[][] manifests = new byte[events.size()][];
+    int size = 1 + 2 + writer.length;
+    for (int i = 0; i < manifests.length; i++) {
+      StoredEvent event = events.get(i);
+      manifests[i] = utf8(event.manifest(), "manifest");
+      size += 8 + 1 + 2 + manifests[i].length + event.payload().encodedSize();
+      size += event.metadata() == null ? 0 : event.metadata().encodedSize();
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(size);
+    buffer.put(VERSION).putShort((short) writer.length).put(writer);
+    for (int i = 0; i < manifests.length; i++) {
+      StoredEvent event = events.get(i);
+      buffer.putLong(event.timestamp());
+      buffer.put((byte) (event.metadata() == null ? 0 : FLAG_METADATA));
+      buffer.putShort((short) manifests[i].length).put(manifests[i]);
+      event.payload().writeTo(buffer);
+      if (event.metadata() != null) {
+        event.metadata().writeTo(buffer);
+      }
+    }
+    return buffer.flip();
   }
 
   /** Deserializes an event into what Akka replays to the persistent actor. */

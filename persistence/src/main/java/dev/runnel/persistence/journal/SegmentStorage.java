@@ -8,6 +8,7 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.ExtendedActorSystem;
 import akka.actor.Extension;
 import com.typesafe.config.Config;
+import dev.runnel.persistence.log.CleanerSettings;
 import dev.runnel.persistence.log.LogSettings;
 import dev.runnel.persistence.log.LogStore;
 import java.util.concurrent.CompletableFuture;
@@ -84,7 +85,13 @@ public final class SegmentStorage implements Extension {
     }
     Config config = system.settings().config().getConfig(configPath);
     ExecutionContextExecutor io = system.dispatchers().lookup(config.getString("io-dispatcher"));
-    return new Storage(configPath, LogStore.open(LogSettings.fromConfig(config), io), io);
+    return new Storage(
+        configPath,
+        LogStore.open(
+            LogSettings.fromConfig(config),
+            CleanerSettings.fromConfig(config.getConfig("cleaner")),
+            io),
+        io);
   }
 
   private IllegalStateException closedError(String configPath) {

@@ -29,6 +29,8 @@ public final class LogFiles {
   static final String INDEX_SUFFIX = ".index";
   static final String TIME_INDEX_SUFFIX = ".timeindex";
   static final String TEMP_SUFFIX = ".tmp";
+  static final String CLEANED_SUFFIX = ".log.cleaned";
+  static final String SWAP_SUFFIX = ".log.swap";
 
   /** Directory names longer than this become a truncated prefix plus a hash. */
   static final int MAX_DIRECTORY_NAME = 150;

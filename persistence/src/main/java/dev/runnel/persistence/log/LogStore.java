@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
@@ -45,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * writers, the more appends share one write and one force.
  *
  * <p>Segment size and age come from the {@link LogSettings}, unless {@link #configureSegments}
- * overrode them for one log.
+ * overrode them for one log. Logs given a {@link CompactionPolicy} ({@link #configureCompaction})
+ * are compacted in the background by the store's {@link LogCleaner}.
  *
- * <p>Thread-safety: every public method may be called from any thread. {@link #append} and {@link
- * #configureSegments} never block; {@link #read}, {@link #deleteTo}, {@link #deleteAll} and the
- * retention methods block on file I/O and belong on a dispatcher for blocking work.
+ * <p>Thread-safety: every public method may be called from any thread. {@link #append}, {@link
+ * #configureSegments} and {@link #configureCompaction} never block; {@link #read}, {@link
+ * #deleteTo}, {@link #deleteAll}, {@link #clean} and the retention methods block on file I/O and
+ * belong on a dispatcher for blocking work.
  */
 public final class LogStore implements AutoCloseable {
 
@@ -60,6 +63,8 @@ public final class LogStore implements AutoCloseable {
   private final SegmentLimits defaultLimits;
   private final ConcurrentHashMap<String, SegmentLimits> segmentOverrides =
       new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompactionPolicy> compactions = new ConcurrentHashMap<>();
+  private final LogCleaner cleaner;
   private final ConcurrentHashMap<String, SegmentedLog> logs = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean cycleRunning = new AtomicBoolean();
@@ -90,9 +95,10 @@ public final class LogStore implements AutoCloseable {
     }
   }
 
-  private LogStore(LogSettings settings, Executor io) {
+  private LogStore(LogSettings settings, CleanerSettings cleanerSettings, Executor io) {
     this.settings = settings;
     this.io = io;
+    this.cleaner = new LogCleaner(cleanerSettings, this::cleanerTargets);
     this.defaultLimits =
         new SegmentLimits(settings.segmentBytes(), settings.segmentAge().toMillis());
     if (settings.fsyncPolicy() == FsyncPolicy.INTERVAL) {
@@ -116,13 +122,22 @@ public final class LogStore implements AutoCloseable {
    * runs on {@code ioExecutor}.
    */
   public static LogStore open(LogSettings settings, Executor ioExecutor) {
+    return open(settings, CleanerSettings.defaults(), ioExecutor);
+  }
+
+  /**
+   * Opens the store like {@link #open(LogSettings, Executor)}, with a log cleaner configured by
+   * {@code cleanerSettings} (its threads start when a log first gets a compaction policy).
+   */
+  public static LogStore open(
+      LogSettings settings, CleanerSettings cleanerSettings, Executor ioExecutor) {
     try {
       Files.createDirectories(settings.directory());
     } catch (IOException e) {
       throw new LogStorageException(
           "Cannot create log directory: directory=" + settings.directory(), e);
     }
-    return new LogStore(settings, ioExecutor);
+    return new LogStore(settings, cleanerSettings, ioExecutor);
   }
 
   public LogSettings settings() {
@@ -355,12 +370,13 @@ public final class LogStore implements AutoCloseable {
   /**
    * Permanently deletes every committed entry of {@code persistenceId} and its segment files, the
    * active one too (unless a write of the id is in flight, whose entries survive), and forgets its
-   * segment override. The log's directory and meta file stay: they keep the highest sequence
-   * number, so that the id continues above it, as Akka Persistence requires of a journal after
-   * deletion. Blocking.
+   * segment override and compaction policy. The log's directory and meta file stay: they keep the
+   * highest sequence number, so that the id continues above it, as Akka Persistence requires of a
+   * journal after deletion. Blocking.
    */
   public void deleteAll(String persistenceId) {
     segmentOverrides.remove(persistenceId);
+    compactions.remove(persistenceId);
     SegmentedLog log = logFor(persistenceId, false);
     if (log != null) {
       log.deleteAll();
@@ -401,6 +417,66 @@ public final class LogStore implements AutoCloseable {
       ageMillis = Long.MAX_VALUE;
     }
     segmentOverrides.put(persistenceId, new SegmentLimits(bytes, ageMillis));
+  }
+
+  /**
+   * Compacts the log of {@code persistenceId} in the background from now on, by {@code policy} (see
+   * {@link Cleaning} for the rules), or stops compacting it when {@code policy} is null. Like
+   * segment overrides it lives in memory only: the log's owner applies it again after a restart.
+   * Never blocks.
+   */
+  public void configureCompaction(String persistenceId, CompactionPolicy policy) {
+    if (persistenceId == null || persistenceId.isEmpty()) {
+      throw new IllegalArgumentException("persistenceId must not be empty");
+    }
+    if (policy == null) {
+      compactions.remove(persistenceId);
+    } else if (!policy.equals(compactions.put(persistenceId, policy))) {
+      cleaner.wake();
+    }
+  }
+
+  /**
+   * Cleans the log of {@code persistenceId} once now, on the calling thread, whatever its dirty
+   * ratio (but never its active segment nor segments younger than {@code min.compaction.lag.ms}),
+   * after any pass already running on it. Blocking; for operators, tests and benchmarks.
+   *
+   * @return what the pass did; empty when there was nothing to clean or the store is closing
+   * @throws IllegalStateException when the log has no compaction policy
+   */
+  public Optional<CleaningResult> clean(String persistenceId) {
+    CompactionPolicy policy = compactions.get(persistenceId);
+    if (policy == null) {
+      throw new IllegalStateException(
+          "Log is not compacted: persistenceId=" + persistenceId + ", no compaction policy");
+    }
+    SegmentedLog log = logFor(persistenceId, false);
+    if (log == null) {
+      return Optional.empty();
+    }
+    try {
+      return cleaner.clean(new LogCleaner.Target(log, policy, segmentBytes(persistenceId)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LogStorageException(
+          "Interrupted while cleaning: persistenceId=" + persistenceId, e);
+    }
+  }
+
+  private List<LogCleaner.Target> cleanerTargets() {
+    List<LogCleaner.Target> targets = new ArrayList<>();
+    compactions.forEach(
+        (persistenceId, policy) -> {
+          SegmentedLog log = logs.get(persistenceId);
+          if (log != null) {
+            targets.add(new LogCleaner.Target(log, policy, segmentBytes(persistenceId)));
+          }
+        });
+    return targets;
+  }
+
+  private long segmentBytes(String persistenceId) {
+    return segmentOverrides.getOrDefault(persistenceId, defaultLimits).segmentBytes();
   }
 
   /**
@@ -556,6 +632,7 @@ public final class LogStore implements AutoCloseable {
     if (flusher != null) {
       flusher.shutdownNow();
     }
+    cleaner.close();
     LogStorageException failure = null;
     for (SegmentedLog log : logs.values()) {
       try {

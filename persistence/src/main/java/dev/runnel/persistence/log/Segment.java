@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -19,6 +20,11 @@ import java.nio.file.StandardOpenOption;
  * 00000000000000000001.index      [rel seq|position]...         one per indexIntervalBytes
  * 00000000000000000001.timeindex  [timestamp|rel seq]...        at index points, when max grew
  * </pre>
+ *
+ * <p>A cleaner writes the cleaned copy of one or more segments as {@code <base>.log.cleaned}, where
+ * {@code <base>} is the first replaced segment's; {@link #commitSwap} renames it {@code
+ * <base>.log.swap}, and {@link #completeSwap} to {@code <base>.log} once the replaced segments are
+ * deleted (see {@link SegmentedLog} for the protocol and its recovery).
  *
  * <p>Invariants: the first entry's first sequence number is the base; sequence numbers increase;
  * every entry's first sequence number is within {@code base + Integer.MAX_VALUE}; the indexes are
@@ -49,7 +55,9 @@ final class Segment {
   record Damage(long position, String reason) {}
 
   private final long base;
-  private final Path logFile;
+  private final Path directory;
+  // Changes only while a cleaned segment is swapped in (.cleaned, .swap, then .log).
+  private volatile Path logFile;
   private final Path indexFile;
   private final Path timeIndexFile;
   private final FileChannel channel;
@@ -66,10 +74,11 @@ final class Segment {
   private long firstTimestamp;
   private int bytesSinceIndex;
 
-  private Segment(Path directory, long base, FileChannel channel, LogSettings settings)
+  private Segment(Path directory, long base, Path file, FileChannel channel, LogSettings settings)
       throws IOException {
     this.base = base;
-    this.logFile = directory.resolve(LogFiles.segmentFileName(base, LogFiles.LOG_SUFFIX));
+    this.directory = directory;
+    this.logFile = file;
     this.indexFile = directory.resolve(LogFiles.segmentFileName(base, LogFiles.INDEX_SUFFIX));
     this.timeIndexFile =
         directory.resolve(LogFiles.segmentFileName(base, LogFiles.TIME_INDEX_SUFFIX));
@@ -89,14 +98,69 @@ final class Segment {
     FileChannel channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new Segment(directory, base, channel, settings);
+    return new Segment(directory, base, file, channel, settings);
   }
 
   /** Opens an existing segment; call {@link #recover} before using it. */
   static Segment open(Path directory, long base, LogSettings settings) throws IOException {
-    Path file = directory.resolve(LogFiles.segmentFileName(base, LogFiles.LOG_SUFFIX));
+    return open(directory, base, LogFiles.LOG_SUFFIX, settings);
+  }
+
+  /** Opens the segment file {@code <base><suffix>}. */
+  static Segment open(Path directory, long base, String suffix, LogSettings settings)
+      throws IOException {
+    Path file = directory.resolve(LogFiles.segmentFileName(base, suffix));
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new Segment(directory, base, channel, settings);
+    return new Segment(directory, base, file, channel, settings);
+  }
+
+  // ---- swapping in a cleaned segment
+
+  /**
+   * Creates the file a cleaner writes the cleaned copy of segments starting at {@code base} into:
+   * {@code <base>.log.cleaned}, replacing a leftover of an abandoned cleaning.
+   */
+  static Segment createCleaned(Path directory, long base, LogSettings settings) throws IOException {
+    Path file = directory.resolve(LogFiles.segmentFileName(base, LogFiles.CLEANED_SUFFIX));
+    Files.deleteIfExists(file);
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new Segment(directory, base, file, channel, settings);
+  }
+
+  /**
+   * Commits a cleaned segment: forces it and renames {@code .cleaned} to {@code .swap}. From here
+   * on recovery finishes the swap instead of discarding it. The caller fsyncs the directory.
+   */
+  void commitSwap() throws IOException {
+    channel.force(true);
+    logFile = rename(LogFiles.SWAP_SUFFIX);
+  }
+
+  /**
+   * Ends a swap once the segments it replaces are deleted: renames {@code .swap} to {@code .log}
+   * and writes the index files. The caller fsyncs the directory.
+   */
+  void completeSwap() throws IOException {
+    logFile = rename(LogFiles.LOG_SUFFIX);
+    // Not forced: recovery checks index files against the segment and rebuilds them if need be.
+    flushIndexes(false);
+  }
+
+  /**
+   * Abandons a cleaned segment not yet committed: closes and deletes its data file only (its index
+   * file names belong to the segment it was to replace).
+   */
+  void discard() throws IOException {
+    channel.close();
+    Files.deleteIfExists(logFile);
+  }
+
+  private Path rename(String suffix) throws IOException {
+    Path target = directory.resolve(LogFiles.segmentFileName(base, suffix));
+    Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
   }
 
   // ---- recovery
@@ -359,6 +423,11 @@ final class Segment {
 
   long lastSequenceNr() {
     return lastSequenceNr;
+  }
+
+  /** The first entry's timestamp; meaningless when empty. */
+  long firstTimestamp() {
+    return firstTimestamp;
   }
 
   /** The largest entry timestamp, {@link Long#MIN_VALUE} when empty. */

@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,10 +41,16 @@ import org.slf4j.LoggerFactory;
  * this log are written by one gathering write per segment and become visible to readers only when
  * {@link #publish} moves the committed end, after the whole cycle finished.
  *
+ * <p>A compacted log also has {@code cleaner.checkpoint} ({@link CleanerCheckpoint}) and, while a
+ * cleaning runs, {@code <base>.log.cleaned} or {@code <base>.log.swap} (see {@link #swap}).
+ *
  * <p>Thread-safety: writes, deletions and retention hold the log's lock; the writer is only ever
- * one io task at a time (the store runs one write cycle at a time). Readers take no lock: they read
- * the volatile committed {@link View} (segments, committed end of the last, highest sequence nr),
- * and skip a segment whose channel retention closed under them.
+ * one io task at a time (the store runs one write cycle at a time). Deletion, retention and the
+ * cleaner's swap also hold a maintenance lock, taken first, so they never interleave while the
+ * writer is not held up by them beyond switching the segment array. Readers take no lock: they read
+ * the volatile committed {@link View} (segments, committed end of the last, highest sequence nr); a
+ * segment whose channel was closed under them was deleted by retention (skipped) or replaced by its
+ * cleaned copy (read on there by sequence number).
  */
 final class SegmentedLog {
 
@@ -80,6 +87,9 @@ final class SegmentedLog {
   private final LogSettings settings;
   private final boolean created;
   private final Object lock = new Object();
+  // Taken before lock by everything that removes or replaces segments (deletion, retention, the
+  // cleaner's swap), so that they never interleave; the writer takes only lock.
+  private final Object maintenance = new Object();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final CRC32C crc = new CRC32C();
 
@@ -90,6 +100,7 @@ final class SegmentedLog {
   private volatile View view;
   private volatile long deletedTo;
   private volatile RuntimeException failure;
+  private volatile CleanerCheckpoint checkpoint;
 
   private SegmentedLog(
       String persistenceId,
@@ -97,8 +108,10 @@ final class SegmentedLog {
       LogSettings settings,
       boolean created,
       LogMeta meta,
+      CleanerCheckpoint checkpoint,
       Segment[] segments) {
     this.persistenceId = persistenceId;
+    this.checkpoint = checkpoint;
     this.directory = directory;
     this.settings = settings;
     this.created = created;
@@ -138,8 +151,16 @@ final class SegmentedLog {
       if (clean) {
         LogFiles.fsyncDirectory(directory);
       }
+      completeSwaps(directory, settings);
       Segment[] segments = recoverSegments(directory, settings, clean);
-      return new SegmentedLog(persistenceId, directory, settings, created, meta, segments);
+      return new SegmentedLog(
+          persistenceId,
+          directory,
+          settings,
+          created,
+          meta,
+          readCheckpoint(persistenceId, directory),
+          segments);
     } catch (IOException e) {
       throw new LogStorageException(
           "Cannot open log: persistenceId=" + persistenceId + ", directory=" + directory, e);
@@ -162,6 +183,82 @@ final class SegmentedLog {
       meta.write(directory);
     }
     return meta;
+  }
+
+  private static CleanerCheckpoint readCheckpoint(String persistenceId, Path directory)
+      throws IOException {
+    try {
+      return CleanerCheckpoint.read(directory);
+    } catch (LogCorruptionException e) {
+      // Losing it only makes the cleaner clean the whole log again and keep tombstones longer.
+      LOG.error("{}; cleaning starts over: persistenceId={}", e.getMessage(), persistenceId);
+      return CleanerCheckpoint.NONE;
+    }
+  }
+
+  /**
+   * Ends cleanings a crash interrupted: a {@code .log.cleaned} file was never committed and is
+   * deleted (the segments it was to replace are intact); a {@code .log.swap} file was committed
+   * (written and forced whole before its rename), so the segments it replaces, every one whose base
+   * lies within its sequence range, are deleted with their indexes, if any are left, and it becomes
+   * {@code .log}. Its indexes are missing, so recovery rebuilds them.
+   */
+  private static void completeSwaps(Path directory, LogSettings settings) throws IOException {
+    List<Long> swaps = new ArrayList<>();
+    TreeSet<Long> bases = new TreeSet<>();
+    boolean changed = false;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (LogFiles.parseSegmentFileName(name, LogFiles.CLEANED_SUFFIX) > 0) {
+          Files.delete(file);
+          changed = true;
+        } else if (LogFiles.parseSegmentFileName(name, LogFiles.SWAP_SUFFIX) > 0) {
+          swaps.add(LogFiles.parseSegmentFileName(name, LogFiles.SWAP_SUFFIX));
+        } else if (LogFiles.parseSegmentFileName(name, LogFiles.LOG_SUFFIX) > 0) {
+          bases.add(LogFiles.parseSegmentFileName(name, LogFiles.LOG_SUFFIX));
+        }
+      }
+    }
+    for (long base : swaps) {
+      Segment swap = Segment.open(directory, base, LogFiles.SWAP_SUFFIX, settings);
+      long last = base;
+      try {
+        EntryReader reader =
+            new EntryReader(swap.channel(), 0, swap.size(), settings.maxEntryBytes(), 0, false);
+        while (reader.next()) {
+          last = reader.lastSequenceNr();
+        }
+      } finally {
+        swap.close();
+      }
+      List<Long> replaced = new ArrayList<>(bases.subSet(base, true, last, true));
+      for (long old : replaced) {
+        Files.deleteIfExists(directory.resolve(LogFiles.segmentFileName(old, LogFiles.LOG_SUFFIX)));
+        Files.deleteIfExists(
+            directory.resolve(LogFiles.segmentFileName(old, LogFiles.INDEX_SUFFIX)));
+        Files.deleteIfExists(
+            directory.resolve(LogFiles.segmentFileName(old, LogFiles.TIME_INDEX_SUFFIX)));
+      }
+      Files.deleteIfExists(
+          directory.resolve(LogFiles.segmentFileName(base, LogFiles.INDEX_SUFFIX)));
+      Files.deleteIfExists(
+          directory.resolve(LogFiles.segmentFileName(base, LogFiles.TIME_INDEX_SUFFIX)));
+      Files.move(
+          directory.resolve(LogFiles.segmentFileName(base, LogFiles.SWAP_SUFFIX)),
+          directory.resolve(LogFiles.segmentFileName(base, LogFiles.LOG_SUFFIX)),
+          StandardCopyOption.ATOMIC_MOVE);
+      LOG.warn(
+          "Completed a cleaned segment swap a crash interrupted: directory={}, base={},"
+              + " replacedSegments={}",
+          directory,
+          base,
+          replaced);
+      changed = true;
+    }
+    if (changed) {
+      LogFiles.fsyncDirectory(directory);
+    }
   }
 
   private static Segment[] recoverSegments(Path directory, LogSettings settings, boolean clean)
@@ -472,6 +569,10 @@ final class SegmentedLog {
    * Committed entries overlapping [from, to] and above {@code deletedTo}: at most {@code
    * maxEntries}, and no more payload bytes than {@code maxBytes} except that the first entry is
    * always returned.
+   *
+   * <p>A segment closed under the reader was deleted by retention or replaced by its cleaned copy:
+   * the read goes on from the next sequence number in the current view, so it never misses an entry
+   * that still exists and never shows one twice.
    */
   List<LogEntry> read(long from, long to, int maxEntries, long maxBytes) {
     View current = view;
@@ -483,8 +584,29 @@ final class SegmentedLog {
     if (start > end || maxEntries <= 0) {
       return result;
     }
+    long[] bytes = {0};
+    while (readFrom(current, start, end, maxEntries, maxBytes, result, bytes)) {
+      current = view;
+      if (!result.isEmpty()) {
+        start = result.get(result.size() - 1).lastSequenceNr() + 1;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Reads from {@code start} in {@code current} into {@code result}; true when a segment was
+   * replaced under it and the read must go on in the newer view.
+   */
+  private boolean readFrom(
+      View current,
+      long start,
+      long end,
+      int maxEntries,
+      long maxBytes,
+      List<LogEntry> result,
+      long[] bytes) {
     Segment[] all = current.segments();
-    long bytes = 0;
     for (int i = segmentIndexFor(all, start); i < all.length; i++) {
       Segment segment = all[i];
       if (segment.base() > end) {
@@ -515,42 +637,48 @@ final class SegmentedLog {
             continue;
           }
           if (reader.firstSequenceNr() > end) {
-            return result;
+            return false;
           }
           int payloadBytes = reader.entryBytes() - EntryFormat.HEADER_BYTES;
-          if (!result.isEmpty() && bytes + payloadBytes > maxBytes) {
-            return result;
+          if (!result.isEmpty() && bytes[0] + payloadBytes > maxBytes) {
+            return false;
           }
           result.add(reader.entry());
-          bytes += payloadBytes;
+          bytes[0] += payloadBytes;
+          start = reader.lastSequenceNr() + 1;
           if (result.size() >= maxEntries) {
-            return result;
+            return false;
           }
         }
       } catch (ClosedChannelException e) {
+        if (replaced(segment)) {
+          return true;
+        }
         continue;
       } catch (IOException e) {
         throw new LogStorageException(
             "Read failed: persistenceId=" + persistenceId + ", file=" + segment.file(), e);
       }
       if (reader.failure() != null) {
-        throw new LogCorruptionException(
-            "Corrupt entry: persistenceId="
-                + persistenceId
-                + ", file="
-                + segment.file()
-                + ", position="
-                + reader.position()
-                + ", reason="
-                + reader.failure());
+        throw LogCorruptionException.atEntry(persistenceId, segment, reader);
       }
     }
-    return result;
+    return false;
   }
 
   /** First committed sequence nr above deletedTo whose entry timestamp is >= {@code timestamp}. */
   OptionalLong sequenceNrForTimestamp(long timestamp) {
-    View current = view;
+    while (true) {
+      View current = view;
+      OptionalLong found = sequenceNrForTimestamp(current, timestamp);
+      if (found != null) {
+        return found;
+      }
+    }
+  }
+
+  /** The search in one view; null when a segment was replaced under it (search again). */
+  private OptionalLong sequenceNrForTimestamp(View current, long timestamp) {
     Segment[] all = current.segments();
     long floor = deletedTo;
     for (int i = 0; i < all.length; i++) {
@@ -575,6 +703,9 @@ final class SegmentedLog {
           }
         }
       } catch (ClosedChannelException e) {
+        if (replaced(segment)) {
+          return null;
+        }
         continue;
       } catch (IOException e) {
         throw new LogStorageException(
@@ -582,6 +713,19 @@ final class SegmentedLog {
       }
     }
     return OptionalLong.empty();
+  }
+
+  /**
+   * Whether a segment whose channel was found closed is gone from the current view (deleted or
+   * replaced by a cleaned copy), rather than closed by an interrupted reader.
+   */
+  private boolean replaced(Segment segment) {
+    for (Segment current : view.segments()) {
+      if (current == segment) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int segmentIndexFor(Segment[] all, long sequenceNr) {
@@ -642,28 +786,30 @@ final class SegmentedLog {
    * in the meta file, then whole segments holding nothing above it.
    */
   void deleteTo(long toSequenceNr) {
-    synchronized (lock) {
-      long highest = view.highestSequenceNr();
-      long capped = Math.min(toSequenceNr, highest);
-      if (capped <= meta.deletedTo()) {
-        return;
+    synchronized (maintenance) {
+      synchronized (lock) {
+        long highest = view.highestSequenceNr();
+        long capped = Math.min(toSequenceNr, highest);
+        if (capped <= meta.deletedTo()) {
+          return;
+        }
+        LogMeta updated = new LogMeta(persistenceId, capped, highest);
+        try {
+          updated.write(directory);
+        } catch (IOException e) {
+          throw new LogStorageException(
+              "Cannot write log meta: persistenceId="
+                  + persistenceId
+                  + ", directory="
+                  + directory
+                  + ", deletedTo="
+                  + capped,
+              e);
+        }
+        meta = updated;
+        deletedTo = capped;
+        deleteOldest(segment -> segment.lastSequenceNr() <= capped, 1);
       }
-      LogMeta updated = new LogMeta(persistenceId, capped, highest);
-      try {
-        updated.write(directory);
-      } catch (IOException e) {
-        throw new LogStorageException(
-            "Cannot write log meta: persistenceId="
-                + persistenceId
-                + ", directory="
-                + directory
-                + ", deletedTo="
-                + capped,
-            e);
-      }
-      meta = updated;
-      deletedTo = capped;
-      deleteOldest(segment -> segment.lastSequenceNr() <= capped, 1);
     }
   }
 
@@ -673,41 +819,49 @@ final class SegmentedLog {
    * append starts a new segment. The meta file keeps the highest sequence number.
    */
   void deleteAll() {
-    synchronized (lock) {
-      deleteTo(Long.MAX_VALUE);
-      if (lastSequenceNr <= deletedTo) {
-        deleteOldest(segment -> true, 0);
+    synchronized (maintenance) {
+      synchronized (lock) {
+        deleteTo(Long.MAX_VALUE);
+        if (lastSequenceNr <= deletedTo) {
+          deleteOldest(segment -> true, 0);
+        }
       }
     }
   }
 
   /** Deletes whole segments whose every entry is below {@code sequenceNr}. */
   RetentionResult deleteSegmentsBelow(long sequenceNr) {
-    synchronized (lock) {
-      return deleteOldest(segment -> segment.lastSequenceNr() < sequenceNr, 1);
+    synchronized (maintenance) {
+      synchronized (lock) {
+        return deleteOldest(segment -> segment.lastSequenceNr() < sequenceNr, 1);
+      }
     }
   }
 
   /** Deletes whole segments whose newest entry is older than {@code cutoffMillis}. */
   RetentionResult deleteSegmentsOlderThan(long cutoffMillis) {
-    synchronized (lock) {
-      return deleteOldest(segment -> segment.maxTimestamp() < cutoffMillis, 1);
+    synchronized (maintenance) {
+      synchronized (lock) {
+        return deleteOldest(segment -> segment.maxTimestamp() < cutoffMillis, 1);
+      }
     }
   }
 
   /** Deletes the oldest whole segments until the log is at most {@code maxBytes}, if it can. */
   RetentionResult deleteSegmentsBeyondSize(long maxBytes) {
-    synchronized (lock) {
-      long[] excess = {sizeInBytes() - maxBytes};
-      return deleteOldest(
-          segment -> {
-            if (excess[0] <= 0) {
-              return false;
-            }
-            excess[0] -= segment.size();
-            return true;
-          },
-          1);
+    synchronized (maintenance) {
+      synchronized (lock) {
+        long[] excess = {sizeInBytes() - maxBytes};
+        return deleteOldest(
+            segment -> {
+              if (excess[0] <= 0) {
+                return false;
+              }
+              excess[0] -= segment.size();
+              return true;
+            },
+            1);
+      }
     }
   }
 
@@ -742,26 +896,136 @@ final class SegmentedLog {
     return new RetentionResult(count, bytes, logStartSequenceNr());
   }
 
+  // ---- cleaning (one cleaner at a time per log, see LogCleaner)
+
+  /** The committed view: what a cleaner may clean is every segment of it but the last. */
+  View view() {
+    return view;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  LogSettings settings() {
+    return settings;
+  }
+
+  CleanerCheckpoint checkpoint() {
+    return checkpoint;
+  }
+
+  /** Records how far the cleaner got; written atomically before it counts. */
+  void checkpoint(CleanerCheckpoint next) {
+    synchronized (maintenance) {
+      try {
+        next.write(directory);
+      } catch (IOException e) {
+        throw new LogStorageException(
+            "Cannot write cleaner checkpoint: persistenceId="
+                + persistenceId
+                + ", directory="
+                + directory,
+            e);
+      }
+      checkpoint = next;
+    }
+  }
+
+  /**
+   * Swaps a cleaned segment in for the consecutive segments {@code replaced} it is the cleaned copy
+   * of. The protocol, crash-safe at every step:
+   *
+   * <ol>
+   *   <li>(done by the cleaner) {@code <base>.log.cleaned} written and forced;
+   *   <li>renamed to {@code <base>.log.swap}, directory forced: the swap is committed, recovery
+   *       will finish it;
+   *   <li>the segments array and the readers' view switch to the cleaned segment;
+   *   <li>the replaced segments' files are deleted (their channels closed: a reader still in them
+   *       goes on in the new view by sequence number);
+   *   <li>{@code .swap} renamed to {@code .log}, its index files written, directory forced.
+   * </ol>
+   *
+   * A crash before step 2 leaves the old segments and a {@code .cleaned} file that the next open
+   * deletes; from step 2 on the next open deletes what is left of the old segments and renames the
+   * swap file (see {@link #completeSwaps}). Deletion and retention cannot run meanwhile (they take
+   * the same maintenance lock).
+   *
+   * @return false, having discarded {@code cleaned}, if the segments are no longer all in the log
+   *     (retention deleted some while the cleaner worked)
+   */
+  boolean swap(Segment[] replaced, Segment cleaned) throws IOException {
+    synchronized (maintenance) {
+      if (indexOf(segments, replaced) < 0 || indexOf(view.segments(), replaced) < 0) {
+        cleaned.discard();
+        return false;
+      }
+      cleaned.commitSwap();
+      LogFiles.fsyncDirectory(directory);
+      synchronized (lock) {
+        segments = replace(segments, replaced, cleaned);
+        View current = view;
+        view =
+            new View(
+                replace(current.segments(), replaced, cleaned),
+                current.activeEnd(),
+                current.highestSequenceNr());
+      }
+      for (Segment old : replaced) {
+        old.delete();
+      }
+      cleaned.completeSwap();
+      LogFiles.fsyncDirectory(directory);
+      return true;
+    }
+  }
+
+  /** Where {@code run} starts in {@code all} as a run of the same objects, or -1. */
+  private static int indexOf(Segment[] all, Segment[] run) {
+    for (int i = 0; i + run.length <= all.length; i++) {
+      if (all[i] == run[0]) {
+        for (int j = 1; j < run.length; j++) {
+          if (all[i + j] != run[j]) {
+            return -1;
+          }
+        }
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Segment[] replace(Segment[] all, Segment[] run, Segment by) {
+    int at = indexOf(all, run);
+    Segment[] result = new Segment[all.length - run.length + 1];
+    System.arraycopy(all, 0, result, 0, at);
+    result[at] = by;
+    System.arraycopy(all, at + run.length, result, at + 1, all.length - at - run.length);
+    return result;
+  }
+
   /**
    * Forces everything, writes the index files and the clean-shutdown marker, closes the files. A
    * failed log gets no marker, so the next open recovers it.
    */
   void close() {
-    synchronized (lock) {
-      try {
-        Segment active = active();
-        if (failure == null && active != null) {
-          active.seal();
+    synchronized (maintenance) {
+      synchronized (lock) {
+        try {
+          Segment active = active();
+          if (failure == null && active != null) {
+            active.seal();
+          }
+          for (Segment segment : segments) {
+            segment.close();
+          }
+          if (failure == null) {
+            Files.createFile(directory.resolve(CLEAN_MARKER));
+          }
+        } catch (IOException e) {
+          throw new LogStorageException(
+              "Cannot close log: persistenceId=" + persistenceId + ", directory=" + directory, e);
         }
-        for (Segment segment : segments) {
-          segment.close();
-        }
-        if (failure == null) {
-          Files.createFile(directory.resolve(CLEAN_MARKER));
-        }
-      } catch (IOException e) {
-        throw new LogStorageException(
-            "Cannot close log: persistenceId=" + persistenceId + ", directory=" + directory, e);
       }
     }
   }

@@ -100,7 +100,7 @@ public final class RecordBatchCodec {
   /** The smallest header: an empty key and a null value. */
   static final int MIN_HEADER_BYTES = 2;
 
-  private static final int CODEC_MASK = 0x07;
+  static final int CODEC_MASK = 0x07;
   private static final int LOG_APPEND_TIME_FLAG = 0x08;
   private static final int KNOWN_ATTRIBUTES = CODEC_MASK | LOG_APPEND_TIME_FLAG;
 

@@ -6,6 +6,7 @@ import static dev.runnel.persistence.journal.Words.state;
 import static dev.runnel.persistence.journal.Words.words;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
@@ -119,6 +120,21 @@ class LogControlTest {
     assertInstanceOf(PluginLogControl.class, plugin);
     plugin.configureSegments("any", 1, Duration.ofMillis(1));
     assertEquals(OptionalLong.empty(), plugin.sizeInBytes("any"));
+  }
+
+  @Test
+  void shouldRefuseCompactionOnAnyJournalButTheSegmentJournal() {
+    LogCompaction compaction = new LogCompaction(7310, "B1", 0, Long.MAX_VALUE, 0.5, 0);
+    CompactionNotSupportedException refused =
+        assertThrows(
+            CompactionNotSupportedException.class,
+            () -> Storage.PLUGIN.control().configureCompaction("compacted", compaction));
+    assertTrue(
+        refused.getMessage().contains("journalPluginId=, persistenceId=compacted"),
+        refused.getMessage());
+    Storage.PLUGIN.control().configureCompaction("compacted", null);
+    Storage.SEGMENT.control().configureCompaction("compacted", compaction);
+    Storage.SEGMENT.control().configureCompaction("compacted", null);
   }
 
   @Test

@@ -9,8 +9,6 @@ import akka.persistence.query.PersistenceQuery;
 import akka.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import akka.stream.javadsl.Sink;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +39,14 @@ class JournalCrashTest {
     random.setSeed(seed);
     int ackedBefore = 0;
     for (int kill = 1; kill <= KILLS; kill++) {
-      Process writer = startWriter(acks);
+      Path log = dir.resolve("writer.log");
+      Process writer =
+          ChildJvm.start(CrashingJournalWriter.class, log, dir.toString(), acks.toString());
       try {
         int target = ackedBefore + 50 + random.nextInt(500);
-        awaitAckLines(acks, target, writer);
+        ChildJvm.awaitLines(acks, line -> true, target, writer, log);
       } finally {
-        writer.destroyForcibly(); // SIGKILL on Linux
-        writer.waitFor(30, TimeUnit.SECONDS);
+        ChildJvm.kill(writer);
       }
       Map<String, Long> acknowledged = readAcks(acks);
       ackedBefore = countLines(acks);
@@ -55,53 +54,13 @@ class JournalCrashTest {
     }
   }
 
-  private Process startWriter(Path acks) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            CrashingJournalWriter.class.getName(),
-            dir.toString(),
-            acks.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("writer.log").toFile())
-        .start();
-  }
-
-  private void awaitAckLines(Path acks, int target, Process writer) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (countLines(acks) < target) {
-      if (!writer.isAlive()) {
-        throw new AssertionError(
-            "writer died: exit="
-                + writer.exitValue()
-                + ", log="
-                + Files.readString(dir.resolve("writer.log")));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "writer acknowledged only " + countLines(acks) + " of " + target + " writes");
-      }
-      writer.waitFor(5, TimeUnit.MILLISECONDS);
-    }
-  }
-
   private static int countLines(Path acks) throws IOException {
-    return Files.exists(acks) ? readCompleteLines(acks).size() : 0;
-  }
-
-  /** Lines that end with a newline; a kill can leave nothing half-written, but be strict. */
-  private static List<String> readCompleteLines(Path acks) throws IOException {
-    String text = Files.readString(acks, StandardCharsets.UTF_8);
-    int end = text.lastIndexOf('\n');
-    return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
+    return ChildJvm.completeLines(acks).size();
   }
 
   private static Map<String, Long> readAcks(Path acks) throws IOException {
     Map<String, Long> highest = new HashMap<>();
-    for (String line : readCompleteLines(acks)) {
+    for (String line : ChildJvm.completeLines(acks)) {
       String[] parts = line.split(" ");
       highest.merge(parts[0], Long.parseLong(parts[1]), Math::max);
     }
