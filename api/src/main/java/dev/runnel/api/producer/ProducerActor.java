@@ -359,7 +359,12 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       return this;
     }
     drain(tp, now);
-    scheduleWakeup(now);
+    // An answer changes no linger or expiry deadline, only this sender's retry time: looking at
+    // that alone keeps the actor off the other partitions' locks, which the senders contend for.
+    long retry = sender.nextRetryNanos();
+    if (retry < scheduledWakeup) {
+      scheduleWakeupAt(retry, now);
+    }
     return this;
   }
 
