@@ -3,7 +3,6 @@ package dev.runnel.api;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.japi.function.Function;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
@@ -20,6 +19,7 @@ import dev.runnel.actors.group.OffsetAndMetadata;
 import dev.runnel.actors.group.OffsetsFetched;
 import dev.runnel.actors.partition.OffsetSpec;
 import dev.runnel.actors.partition.OffsetsReply;
+import dev.runnel.actors.partition.PartitionCommand;
 import dev.runnel.actors.partition.PartitionCommand.ListOffsets;
 import dev.runnel.actors.topic.TopicList;
 import dev.runnel.actors.topic.TopicMetadata;
@@ -108,21 +108,21 @@ public final class RunnelAdmin {
 
   /** The names of all topics, sorted; topics being deleted are left out, as Kafka does. */
   public CompletionStage<SortedSet<String>> listTopics() {
-    CompletionStage<TopicList> answer =
-        AskPattern.ask(node.topicRegistry(), ListTopics::new, timeout, system.scheduler());
-    return Completions.onExecutor(
-        answer.thenApply(
-            list -> {
-              SortedSet<String> names = new TreeSet<>();
-              for (TopicMetadata topic : list.topics()) {
-                if (!topic.deleting()) {
-                  names.add(topic.name());
-                }
-              }
-              return names;
-            }),
-        executor,
-        "request=listTopics");
+    String request = "request=listTopics";
+    CompletionStage<SortedSet<String>> names =
+        Completions.<TopicRegistryCommand, TopicList>ask(
+                node.topicRegistry(), ListTopics::new, timeout, system, request)
+            .thenApply(
+                list -> {
+                  SortedSet<String> visible = new TreeSet<>();
+                  for (TopicMetadata topic : list.topics()) {
+                    if (!topic.deleting()) {
+                      visible.add(topic.name());
+                    }
+                  }
+                  return visible;
+                });
+    return Completions.onExecutor(names, executor, request);
   }
 
   /**
@@ -175,19 +175,22 @@ public final class RunnelAdmin {
               ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "No such partition: topicPartition=" + tp),
           executor);
     }
-    CompletionStage<OffsetsReply> answer =
-        node.partition(tp).ask(replyTo -> new ListOffsets(spec, replyTo), timeout);
-    return Completions.onExecutor(
-        answer.thenApply(
-            reply -> {
-              if (reply instanceof OffsetsReply.OffsetFound found) {
-                return new ListOffsetsResultInfo(found.offset(), found.timestamp());
-              }
-              OffsetsReply.OffsetsFailed failed = (OffsetsReply.OffsetsFailed) reply;
-              throw new RunnelException(failed.code(), failed.message());
-            }),
-        executor,
-        request);
+    CompletionStage<ListOffsetsResultInfo> found =
+        Completions.<PartitionCommand, OffsetsReply>ask(
+                node.partition(tp),
+                replyTo -> new ListOffsets(spec, replyTo),
+                timeout,
+                system,
+                request)
+            .thenApply(
+                reply -> {
+                  if (reply instanceof OffsetsReply.OffsetFound offset) {
+                    return new ListOffsetsResultInfo(offset.offset(), offset.timestamp());
+                  }
+                  OffsetsReply.OffsetsFailed failed = (OffsetsReply.OffsetsFailed) reply;
+                  throw new RunnelException(failed.code(), failed.message());
+                });
+    return Completions.onExecutor(found, executor, request);
   }
 
   // ------------------------------------------------------------------ consumer groups
@@ -396,21 +399,19 @@ public final class RunnelAdmin {
       String request,
       Function<ActorRef<TopicReply>, TopicRegistryCommand> command,
       java.util.function.Function<TopicMetadata, Predicate<TopicMetadata>> visible) {
-    CompletionStage<TopicReply> answer =
-        AskPattern.ask(node.topicRegistry(), command, timeout, system.scheduler());
     CompletionStage<TopicMetadata> done =
-        answer.thenComposeAsync(
-            reply -> {
-              if (reply instanceof TopicReply.TopicFailed failed) {
-                throw new RunnelException(failed.code(), failed.message());
-              }
-              TopicMetadata metadata = ((TopicReply.TopicOk) reply).topic();
-              Predicate<TopicMetadata> shown = visible.apply(metadata);
-              return shown == null
-                  ? java.util.concurrent.CompletableFuture.completedFuture(metadata)
-                  : node.topics().await(metadata.name(), shown, timeout);
-            },
-            executor);
+        Completions.ask(node.topicRegistry(), command, timeout, system, request)
+            .thenCompose(
+                reply -> {
+                  if (reply instanceof TopicReply.TopicFailed failed) {
+                    throw new RunnelException(failed.code(), failed.message());
+                  }
+                  TopicMetadata metadata = ((TopicReply.TopicOk) reply).topic();
+                  Predicate<TopicMetadata> shown = visible.apply(metadata);
+                  return shown == null
+                      ? CompletableFuture.completedFuture(metadata)
+                      : node.topics().await(metadata.name(), shown, timeout);
+                });
     return Completions.onExecutor(done.thenApply(TopicDescription::of), executor, request);
   }
 }

@@ -3,6 +3,7 @@ package dev.runnel.bench;
 import akka.Done;
 import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
+import com.sun.management.OperatingSystemMXBean;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.actors.TopicPartition;
@@ -16,6 +17,7 @@ import dev.runnel.api.producer.ProducerRecord;
 import dev.runnel.api.producer.ProducerSettings;
 import dev.runnel.api.producer.RunnelProducer;
 import dev.runnel.api.serialization.Serdes;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +47,9 @@ import picocli.CommandLine.Option;
  *       (sticky partitioning) to a topic of P partitions as fast as its buffer allows; then one
  *       consumer reads all of them back from offset 0;
  *   <li>end-to-end latency with {@code fsync = never}: a producer sends at a fixed rate with {@code
- *       linger.ms = 0} while a consumer tails the topic; each record carries its send time, and the
- *       consumer records now minus that time;
+ *       linger.ms = 0} (as Kafka's own latency tests do; otherwise defaults: {@code acks = all},
+ *       idempotent) while a consumer tails the topic; each record carries its send time, and the
+ *       consumer records now minus that time. The sender parks between sends;
  *   <li>throughput with {@code fsync = always}: several producers send at once, so their batches
  *       share the storage's forces.
  * </ol>
@@ -57,6 +61,8 @@ import picocli.CommandLine.Option;
 final class BrokerBenchmark implements Callable<Integer> {
 
   private static final String TOPIC = "bench";
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   @Option(names = "--dir", description = "Directory for the data; emptied afterwards.")
   private Path dir = Path.of(System.getProperty("java.io.tmpdir"), "runnel-broker-bench");
@@ -105,11 +111,13 @@ final class BrokerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.out.printf(
-        "broker benchmark: %d-byte records, %d partitions, %d cores, max heap %d MiB%n",
+        "broker benchmark: %d-byte records, %d partitions, %d cores, max heap %d MiB,"
+            + " load average %.2f%n",
         recordBytes,
         partitions,
         Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20);
+        Runtime.getRuntime().maxMemory() >> 20,
+        OS.getSystemLoadAverage());
     for (String run : runs) {
       switch (run) {
         case "throughput" -> throughput();
@@ -124,10 +132,12 @@ final class BrokerBenchmark implements Callable<Integer> {
   private void throughput() throws Exception {
     try (Runnel runnel = startNode("never")) {
       createTopic(runnel);
+      long cpu = OS.getProcessCpuTime();
       Throughput produced = produce(runnel, 1, records, Map.of());
-      print("produce (fsync never, 1 producer)", produced);
+      print("produce (fsync never, 1 producer)", produced, cpu);
+      cpu = OS.getProcessCpuTime();
       Throughput consumed = consume(runnel, records);
-      print("consume (from offset 0)", consumed);
+      print("consume (from offset 0)", consumed, cpu);
     } finally {
       StorageBenchmark.deleteRecursively(dir);
     }
@@ -136,8 +146,9 @@ final class BrokerBenchmark implements Callable<Integer> {
   private void synced() throws Exception {
     try (Runnel runnel = startNode("always")) {
       createTopic(runnel);
+      long cpu = OS.getProcessCpuTime();
       Throughput produced = produce(runnel, syncedProducers, syncedRecords, Map.of());
-      print("produce (fsync always, " + syncedProducers + " producers)", produced);
+      print("produce (fsync always, " + syncedProducers + " producers)", produced, cpu);
     } finally {
       StorageBenchmark.deleteRecursively(dir);
     }
@@ -264,8 +275,10 @@ final class BrokerBenchmark implements Callable<Integer> {
       long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
       long next = System.nanoTime();
       for (long i = 0; i < total; i++) {
-        while (System.nanoTime() < next) {
-          Thread.onSpinWait();
+        // Parks rather than spins until the next send: a spinning sender would take a core of
+        // its own from the broker it measures (all of one on two cores).
+        for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+          LockSupport.parkNanos(wait);
         }
         byte[] value = new byte[recordBytes];
         ByteBuffer.wrap(value).putLong(System.nanoTime());
@@ -275,8 +288,8 @@ final class BrokerBenchmark implements Callable<Integer> {
       consumed.toCompletableFuture().get(1, TimeUnit.MINUTES);
       producer.close().toCompletableFuture().get(1, TimeUnit.MINUTES);
       System.out.printf(
-          "%-40s %,d records at %,d/s (first %,d not counted): p50 %.3f ms, p99 %.3f ms,"
-              + " p99.9 %.3f ms, max %.3f ms%n",
+          "%-40s %,d records at %,d/s (first %,d not counted; producer: linger.ms=0, acks=all,"
+              + " idempotent): p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
           "end-to-end latency (fsync never)",
           total,
           rate,
@@ -330,13 +343,20 @@ final class BrokerBenchmark implements Callable<Integer> {
         .get(1, TimeUnit.MINUTES);
   }
 
-  private static void print(String what, Throughput throughput) {
+  /**
+   * Prints a run's figures with the CPU time the process spent since {@code cpuBefore}: on a
+   * machine that other work shares, CPU per record moves less than records per second.
+   */
+  private static void print(String what, Throughput throughput, long cpuBefore) {
+    double cpuSeconds = (OS.getProcessCpuTime() - cpuBefore) / 1e9;
     System.out.printf(
-        "%-40s %,12.0f records/s %8.1f MB/s (%,d records in %.2f s)%n",
+        "%-40s %,12.0f records/s %8.1f MB/s (%,d records in %.2f s, cpu %.2f s = %.2f µs/record)%n",
         what,
         throughput.eventsPerSecond(),
         throughput.megabytesPerSecond(),
         throughput.events(),
-        throughput.seconds());
+        throughput.seconds(),
+        cpuSeconds,
+        cpuSeconds * 1e6 / throughput.events());
   }
 }

@@ -9,7 +9,9 @@ import akka.stream.UniqueKillSwitch;
 import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -108,19 +110,15 @@ public final class Consumer {
         subscription.partitions().stream()
             .sorted((a, b) -> a.toString().compareTo(b.toString()))
             .toList();
-    Source<ConsumerRecord<K, V>, ?> records =
+    Source<List<ConsumerRecord<K, V>>, ?> batches =
         partitions.size() == 1
             ? PartitionReader.source(settings, partitions.get(0), subscription, metrics, access)
             : Source.from(partitions)
                 .flatMapMerge(
                     partitions.size(),
                     tp -> PartitionReader.source(settings, tp, subscription, metrics, access));
-    return records
-        .map(
-            record -> {
-              metrics.recordEmitted();
-              return record;
-            })
+    return batches
+        .mapConcat(records -> emitted(records, metrics))
         .viaMat(KillSwitches.single(), Keep.right())
         .watchTermination(
             (killSwitch, terminated) ->
@@ -194,6 +192,38 @@ public final class Consumer {
   public static <K, V> java.util.concurrent.Flow.Publisher<ConsumerRecord<K, V>> flowPublisher(
       ConsumerSettings<K, V> settings, ManualSubscription subscription) {
     return FlowAdapters.toFlowPublisher(publisher(settings, subscription));
+  }
+
+  /**
+   * One batch's records as the flattening stage hands them downstream: it takes each with {@link
+   * Iterator#next} as it pushes it, so counting there counts the records passed downstream.
+   */
+  static <T> Iterable<T> emitted(List<T> records, ConsumerMetricsCounter metrics) {
+    return new Emitted<>(records, metrics);
+  }
+
+  private record Emitted<T>(List<T> records, ConsumerMetricsCounter metrics)
+      implements Iterable<T> {
+    @Override
+    public Iterator<T> iterator() {
+      return new Iterator<>() {
+        private int index;
+
+        @Override
+        public boolean hasNext() {
+          return index < records.size();
+        }
+
+        @Override
+        public T next() {
+          if (index >= records.size()) {
+            throw new NoSuchElementException();
+          }
+          metrics.recordEmitted();
+          return records.get(index++);
+        }
+      };
+    }
   }
 
   private static final class StreamControl implements Control {

@@ -38,8 +38,10 @@ import dev.runnel.actors.group.JoinReply;
 import dev.runnel.actors.group.OffsetAndMetadata;
 import dev.runnel.actors.group.OffsetsFetched;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -457,6 +459,15 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     return this;
   }
 
+  private static <K, V> List<CommittableMessage<K, V>> committable(
+      List<ConsumerRecord<K, V>> records, AssignedPartition partition) {
+    List<CommittableMessage<K, V>> messages = new ArrayList<>(records.size());
+    for (ConsumerRecord<K, V> record : records) {
+      messages.add(new CommittableMessage<>(record, new RecordOffset(partition, record.offset())));
+    }
+    return messages;
+  }
+
   /** Offers the stream a source of the partition from its committed offset. */
   private void start(TopicPartition tp, OffsetAndMetadata committed) {
     AssignedPartition partition =
@@ -469,12 +480,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     Source<CommittableMessage<K, V>, NotUsed> source =
         PartitionReader.source(settings, tp, from, metrics, partitions)
             .via(killSwitch.flow())
-            .map(
-                record -> {
-                  metrics.recordEmitted();
-                  return new CommittableMessage<>(
-                      record, new RecordOffset(partition, record.offset()));
-                });
+            .mapConcat(records -> Consumer.emitted(committable(records, partition), metrics));
     QueueOfferResult offered = queue.offer(Pair.create(tp, source));
     getContext()
         .getLog()

@@ -7,6 +7,7 @@ import dev.runnel.actors.partition.PartitionCommand.ListOffsets;
 import dev.runnel.actors.partition.PartitionCommand.OpenReader;
 import dev.runnel.actors.partition.ReaderReply;
 import dev.runnel.actors.topic.TopicMetadata;
+import dev.runnel.api.internal.Completions;
 import dev.runnel.sharding.RunnelNode;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -20,10 +21,13 @@ interface PartitionAccess {
   /** Completes once the node's metadata has the partition (topic not being deleted). */
   CompletionStage<TopicMetadata> awaitPartition(TopicPartition tp, Duration timeout);
 
-  /** Asks the partition entity for a reader from {@code fromOffset}. */
+  /**
+   * Asks the partition entity for a reader from {@code fromOffset}; a failed ask fails with a
+   * {@link dev.runnel.actors.error.RunnelException}, on the system's executor as every answer.
+   */
   CompletionStage<ReaderReply> openReader(TopicPartition tp, long fromOffset, Duration timeout);
 
-  /** Asks the partition entity for an offset. */
+  /** Asks the partition entity for an offset; answers and failures as {@link #openReader}. */
   CompletionStage<OffsetsReply> listOffsets(TopicPartition tp, OffsetSpec spec, Duration timeout);
 
   /** The partitions of {@code node}'s cluster. */
@@ -41,13 +45,23 @@ interface PartitionAccess {
       @Override
       public CompletionStage<ReaderReply> openReader(
           TopicPartition tp, long fromOffset, Duration timeout) {
-        return node.partition(tp).ask(replyTo -> new OpenReader(fromOffset, replyTo), timeout);
+        return Completions.ask(
+            node.partition(tp),
+            replyTo -> new OpenReader(fromOffset, replyTo),
+            timeout,
+            node.system(),
+            "request=openReader, topicPartition=" + tp + ", offset=" + fromOffset);
       }
 
       @Override
       public CompletionStage<OffsetsReply> listOffsets(
           TopicPartition tp, OffsetSpec spec, Duration timeout) {
-        return node.partition(tp).ask(replyTo -> new ListOffsets(spec, replyTo), timeout);
+        return Completions.ask(
+            node.partition(tp),
+            replyTo -> new ListOffsets(spec, replyTo),
+            timeout,
+            node.system(),
+            "request=listOffsets, topicPartition=" + tp + ", spec=" + spec);
       }
     };
   }

@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One partition's records as a source: it resolves the start offset, opens a reader on the
  * partition entity ({@code OpenReader}, answered with a {@code SourceRef} of stored batches),
- * decodes the batches, skips the records before the offset asked for, and deserializes the rest.
+ * decodes the batches, skips the records before the offset asked for, and deserializes the rest. It
+ * emits the records of each stored batch as one list: the stream's per-element work (and the hops
+ * across the restart and merge stages) is then paid per batch, and {@link Consumer} flattens the
+ * lists last.
  *
  * <p>When the reader fails for a reason that may pass (the partition moved to another node or
  * restarted, the ask timed out), it is opened again at the offset after the last record emitted,
@@ -75,8 +78,11 @@ final class PartitionReader<K, V> {
     this.executor = settings.runnel().system().executionContext();
   }
 
-  /** The partition's records, from the subscription's start; one reader per materialization. */
-  static <K, V> Source<ConsumerRecord<K, V>, NotUsed> source(
+  /**
+   * The partition's records, from the subscription's start, in lists of one stored batch each
+   * (never empty); one reader per materialization.
+   */
+  static <K, V> Source<List<ConsumerRecord<K, V>>, NotUsed> source(
       ConsumerSettings<K, V> settings,
       TopicPartition tp,
       ManualSubscription subscription,
@@ -90,7 +96,7 @@ final class PartitionReader<K, V> {
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
   }
 
-  private Source<ConsumerRecord<K, V>, NotUsed> restarting() {
+  private Source<List<ConsumerRecord<K, V>>, NotUsed> restarting() {
     RestartSettings restart =
         RestartSettings.create(settings.reconnectBackoff(), settings.reconnectBackoffMax(), 0.2)
             .withMaxRestarts(Integer.MAX_VALUE, settings.reconnectBackoff())
@@ -101,13 +107,7 @@ final class PartitionReader<K, V> {
           if (opens.getAndIncrement() > 0) {
             metrics.readerRestarted();
           }
-          return Source.completionStageSource(open())
-              .mapConcat(this::records)
-              .map(
-                  record -> {
-                    next.set(record.offset() + 1);
-                    return record;
-                  });
+          return Source.completionStageSource(open()).map(this::records).filterNot(List::isEmpty);
         });
   }
 
@@ -194,14 +194,8 @@ final class PartitionReader<K, V> {
   }
 
   private CompletionStage<Source<Batch, NotUsed>> openAt(long from, int resets) {
-    CompletionStage<ReaderReply> answer =
-        partitions.openReader(tp, from, settings.requestTimeout());
-    return answer
-        .exceptionally(
-            failure -> {
-              throw Completions.toRunnelException(
-                  failure, "request=openReader, topicPartition=" + tp + ", offset=" + from);
-            })
+    return partitions
+        .openReader(tp, from, settings.requestTimeout())
         .thenComposeAsync(
             reply -> {
               if (reply instanceof ReaderReply.ReaderOpened opened) {
@@ -230,14 +224,8 @@ final class PartitionReader<K, V> {
   }
 
   private CompletionStage<Long> listOffsets(OffsetSpec spec) {
-    CompletionStage<OffsetsReply> answer =
-        partitions.listOffsets(tp, spec, settings.requestTimeout());
-    return answer
-        .exceptionally(
-            failure -> {
-              throw Completions.toRunnelException(
-                  failure, "request=listOffsets, topicPartition=" + tp + ", spec=" + spec);
-            })
+    return partitions
+        .listOffsets(tp, spec, settings.requestTimeout())
         .thenApply(
             reply -> {
               if (reply instanceof OffsetsReply.OffsetFound found) {
@@ -253,6 +241,7 @@ final class PartitionReader<K, V> {
   /** A stored batch and the offset its reader was opened at (records before it are skipped). */
   private record Batch(StoredBatch stored, long from) {}
 
+  /** The batch's records at or after the offset read from; notes the offset after the last. */
   private List<ConsumerRecord<K, V>> records(Batch batch) {
     StoredBatch stored = batch.stored();
     metrics.batchReceived();
@@ -279,6 +268,9 @@ final class PartitionReader<K, V> {
               record, appendTime ? decoded.maxTimestamp() : record.timestamp(), decoded));
     }
     metrics.recordsReceived(records.size());
+    if (!records.isEmpty()) {
+      next.set(records.get(records.size() - 1).offset() + 1);
+    }
     return records;
   }
 

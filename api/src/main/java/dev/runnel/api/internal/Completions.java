@@ -1,7 +1,14 @@
 package dev.runnel.api.internal;
 
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.RecipientRef;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.japi.function.Function;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -15,10 +22,38 @@ import java.util.concurrent.TimeoutException;
  * an application's non-async callbacks never run on a caller's thread, an actor's thread or the
  * common pool), and it fails with a {@link RunnelException} whose {@link ErrorCode} says what went
  * wrong.
+ *
+ * <p>Asks whose answers are chained go through {@link #ask}: the stages Akka's ask patterns return
+ * are Scala futures converted to Java, which run every non-async callback as an async one on the
+ * common pool; with the common pool's parallelism at 1 (machines with 2 cores) the JDK starts a new
+ * thread for each. The stage {@link #ask} returns is a plain one completed on the system's
+ * executor, so callbacks chained on it stay there. An actor that only turns an answer into a
+ * message to itself uses {@link dev.runnel.actors.Pipe#toSelf} on the ask's own stage instead,
+ * which needs no hop to the executor.
  */
 public final class Completions {
 
   private Completions() {}
+
+  /**
+   * Asks {@code target} (an actor or a sharded entity) and completes the answer on the system's
+   * executor; a failure (no answer within {@code timeout}, the target stopped) becomes a {@link
+   * RunnelException} (see {@link #toRunnelException}).
+   *
+   * @param request what is asked, as {@code name=value} facts for the failure's message
+   */
+  public static <Req, Res> CompletionStage<Res> ask(
+      RecipientRef<Req> target,
+      Function<ActorRef<Res>, Req> message,
+      Duration timeout,
+      ActorSystem<?> system,
+      String request) {
+    CompletionStage<Res> answer =
+        target instanceof EntityRef<Req> entity
+            ? entity.ask(message, timeout)
+            : AskPattern.ask(target, message, timeout, system.scheduler());
+    return onExecutor(answer, system.executionContext(), request);
+  }
 
   /**
    * A stage with {@code stage}'s outcome, completed on {@code executor}; a failure becomes a {@link

@@ -5,7 +5,6 @@ import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.persistence.record.CompressionCodec;
 import dev.runnel.persistence.record.RecordBatch;
-import dev.runnel.persistence.record.RecordBatchCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +75,6 @@ final class PartitionSender {
   private final long deliveryTimeoutNanos;
   private final long retryBackoffNanos;
   private final CompressionCodec compression;
-  private final RecordBatchCodec codec;
   private final Outcomes outcomes;
 
   /** Batches sent and not completed, in the order sent first: sequence order. */
@@ -98,7 +96,6 @@ final class PartitionSender {
       long deliveryTimeoutNanos,
       long retryBackoffNanos,
       CompressionCodec compression,
-      RecordBatchCodec codec,
       Outcomes outcomes) {
     this.partition = partition;
     this.idempotent = idempotent;
@@ -106,7 +103,6 @@ final class PartitionSender {
     this.deliveryTimeoutNanos = deliveryTimeoutNanos;
     this.retryBackoffNanos = retryBackoffNanos;
     this.compression = compression;
-    this.codec = codec;
     this.outcomes = outcomes;
   }
 
@@ -220,8 +216,7 @@ final class PartitionSender {
           idempotent ? producerId : RecordBatch.NO_PRODUCER_ID,
           idempotent ? (short) 0 : RecordBatch.NO_PRODUCER_EPOCH,
           idempotent ? nextSequence : RecordBatch.NO_SEQUENCE,
-          compression,
-          codec);
+          compression);
       if (idempotent) {
         nextSequence = incrementSequence(nextSequence, batch.recordCount());
       }

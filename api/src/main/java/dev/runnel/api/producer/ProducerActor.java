@@ -22,13 +22,9 @@ import dev.runnel.actors.topic.TopicRegistryCommand.AllocateProducerId;
 import dev.runnel.actors.topic.TopicRegistryCommand.CreateTopic;
 import dev.runnel.actors.topic.TopicReply;
 import dev.runnel.api.internal.Completions;
-import dev.runnel.persistence.record.RecordBatchCodec;
-import dev.runnel.persistence.record.TimestampType;
-import dev.runnel.sharding.Partitioner;
 import dev.runnel.sharding.RunnelNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,21 +32,22 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The actor behind a {@link RunnelProducer}: it owns the producer's batches and their delivery, so
- * that all of that state is touched by one thread at a time. {@code send} hands it serialized
- * records; it routes each to a partition, collects them in the {@link RecordAccumulator}, and lets
- * each partition's {@link PartitionSender} append the batches to the partition entity and see them
- * through. It completes the records' stages on the system's executor, never on its own thread, so
- * that an application's callbacks cannot hold it up.
+ * The actor behind a {@link RunnelProducer}: it owns the delivery of the producer's batches, so
+ * that all of that state is touched by one thread at a time. The sending threads put records into
+ * the {@link RecordAccumulator} themselves (through the {@link RecordRouter}) and tell this actor
+ * {@link BatchesWaiting} when a batch opened or filled up; it takes the ready batches from there
+ * and lets each partition's {@link PartitionSender} append them to the partition entity and see
+ * them through. It completes the records' stages on the system's executor, never on its own thread,
+ * so that an application's callbacks cannot hold it up.
  *
- * <p>Records for a topic this node has no metadata for wait here, in order, until the metadata
- * arrives (or {@code max.block.ms} passes), so that a topic's records keep the order they were sent
- * in. With {@code runnel.auto-create-topics} on, the first such record creates the topic.
+ * <p>Records for a topic this node has no metadata for come here one by one ({@link Enqueue}) and
+ * wait, in order, until the metadata arrives (or {@code max.block.ms} passes), so that a topic's
+ * records keep the order they were sent in. With {@code runnel.auto-create-topics} on, the first
+ * such record creates the topic.
  */
 final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
@@ -58,11 +55,20 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   sealed interface Command {}
 
   /**
-   * A serialized record to route and send.
+   * A serialized record of a topic the sending thread could not route (see {@link
+   * RecordRouter#routable}); announced with {@link RecordRouter#handedOver}.
    *
    * @param partition the record's partition, or null to choose by key or stickily
    */
   record Enqueue(String topic, Integer partition, ProducerBatch.Entry entry) implements Command {}
+
+  /**
+   * A sending thread opened or filled a batch: the ready ones go out, and the linger of new ones is
+   * timed. Sent when {@code wakeupPending} turns true, so that one is on its way at a time.
+   */
+  enum BatchesWaiting implements Command {
+    INSTANCE
+  }
 
   /** Sends every waiting batch now and completes {@code done} when all records before it did. */
   record Flush(CompletableFuture<Done> done) implements Command {}
@@ -92,26 +98,24 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   private final RunnelNode node;
   private final TimerScheduler<Command> timers;
-  private final BufferPool pool;
+  private final RecordAccumulator accumulator;
+  private final RecordRouter router;
+  private final RecordOutcomes outcomes;
   private final AtomicBoolean stopped;
+  private final AtomicBoolean wakeupPending;
   private final Executor executor;
   private final Acks acks;
   private final boolean idempotent;
   private final boolean autoCreateTopics;
   private final int maxInFlight;
-  private final long lingerNanos;
   private final long deliveryTimeoutNanos;
   private final long retryBackoffNanos;
   private final Duration requestTimeout;
   private final Duration retryBackoff;
   private final Duration maxBlock;
   private final ProducerSettings<?, ?> settings;
-  private final RecordBatchCodec codec;
-  private final RecordAccumulator accumulator;
   private final Map<TopicPartition, PartitionSender> senders = new HashMap<>();
-  private final Map<String, Integer> stickyPartitions = new HashMap<>();
   private final Map<String, ArrayDeque<Enqueue>> waitingForTopic = new HashMap<>();
-  private final PartitionSender.Outcomes outcomes = new Outcomes();
   private long scheduledWakeup = Long.MAX_VALUE;
   private RunnelException fatal;
 
@@ -119,13 +123,19 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ProducerSettings<?, ?> settings,
-      BufferPool pool,
-      AtomicBoolean stopped) {
+      RecordAccumulator accumulator,
+      RecordRouter router,
+      RecordOutcomes outcomes,
+      AtomicBoolean stopped,
+      AtomicBoolean wakeupPending) {
     super(context);
     this.stopped = stopped;
+    this.wakeupPending = wakeupPending;
     this.node = settings.runnel().node();
     this.timers = timers;
-    this.pool = pool;
+    this.accumulator = accumulator;
+    this.router = router;
+    this.outcomes = outcomes;
     this.settings = settings;
     this.executor = context.getSystem().executionContext();
     this.acks = settings.acks();
@@ -133,33 +143,47 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     this.autoCreateTopics =
         context.getSystem().settings().config().getBoolean("runnel.auto-create-topics");
     this.maxInFlight = settings.maxInFlight();
-    this.lingerNanos = settings.linger().toNanos();
     this.deliveryTimeoutNanos = settings.deliveryTimeout().toNanos();
     this.retryBackoffNanos = settings.retryBackoff().toNanos();
     this.requestTimeout = settings.requestTimeout();
     this.retryBackoff = settings.retryBackoff();
     this.maxBlock = settings.maxBlock();
-    this.codec = new RecordBatchCodec(settings.maxRequestSize());
-    this.accumulator = new RecordAccumulator(settings.batchSize(), lingerNanos);
   }
 
   /**
    * The behavior of a producer's actor.
    *
+   * @param accumulator where the sending threads put records
    * @param stopped set once the actor stopped, so that sends from then on fail at once instead of
    *     going to dead letters
+   * @param wakeupPending true while a {@link BatchesWaiting} is on its way; cleared on receipt
    */
   static Behavior<Command> create(
-      ProducerSettings<?, ?> settings, BufferPool pool, AtomicBoolean stopped) {
+      ProducerSettings<?, ?> settings,
+      RecordAccumulator accumulator,
+      RecordRouter router,
+      RecordOutcomes outcomes,
+      AtomicBoolean stopped,
+      AtomicBoolean wakeupPending) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new ProducerActor(context, timers, settings, pool, stopped)));
+                timers ->
+                    new ProducerActor(
+                        context,
+                        timers,
+                        settings,
+                        accumulator,
+                        router,
+                        outcomes,
+                        stopped,
+                        wakeupPending)));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessageEquals(BatchesWaiting.INSTANCE, this::onBatchesWaiting)
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessage(TopicAwaited.class, this::onTopicAwaited)
         .onMessageEquals(Wakeup.INSTANCE, this::onWakeup)
@@ -177,7 +201,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     if (fatal != null) {
-      failEntry(enqueue.entry(), fatal);
+      failEnqueued(enqueue, fatal);
       return this;
     }
     ArrayDeque<Enqueue> waiting = waitingForTopic.get(enqueue.topic());
@@ -188,6 +212,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     Optional<TopicMetadata> metadata = node.topics().topic(enqueue.topic());
     if (metadata.isPresent()) {
       route(enqueue, metadata.get());
+      sendReady();
     } else {
       waiting = new ArrayDeque<>();
       waiting.addLast(enqueue);
@@ -201,11 +226,12 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     CompletionStage<TopicMetadata> known;
     if (autoCreateTopics) {
       CompletionStage<TopicReply> created =
-          AskPattern.ask(
+          Completions.ask(
               node.topicRegistry(),
               replyTo -> new CreateTopic(topic, -1, Map.of(), replyTo),
               requestTimeout,
-              getContext().getSystem().scheduler());
+              getContext().getSystem(),
+              "request=createTopic, topic=" + topic);
       known =
           created.thenCompose(
               reply -> {
@@ -229,81 +255,52 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
           Completions.toRunnelException(
               awaited.failure(),
               "request=metadata, topic=" + awaited.topic() + ", maxBlockMs=" + maxBlock.toMillis());
-      waiting.forEach(enqueue -> failEntry(enqueue.entry(), error));
+      waiting.forEach(enqueue -> failEnqueued(enqueue, error));
     } else {
       waiting.forEach(enqueue -> route(enqueue, awaited.metadata()));
+      sendReady();
     }
     return this;
   }
 
   private void route(Enqueue enqueue, TopicMetadata topic) {
-    ProducerBatch.Entry entry = enqueue.entry();
-    if (topic.deleting()) {
-      failEntry(
-          entry,
-          new RunnelException(
-              ErrorCode.TOPIC_DELETION_IN_PROGRESS,
-              "Topic is being deleted: topic=" + topic.name()));
-      return;
+    try {
+      router.route(topic, enqueue.partition(), enqueue.entry());
+    } catch (RunnelException refused) {
+      outcomes.failed(enqueue.entry(), refused);
     }
-    long batchBytes = RecordSizes.BATCH_OVERHEAD + (long) entry.estimatedBytes();
-    if (batchBytes > topic.config().maxMessageBytes()) {
-      failEntry(
-          entry,
-          new RunnelException(
-              ErrorCode.RECORD_TOO_LARGE,
-              "Record too large for topic: topic="
-                  + topic.name()
-                  + ", recordBytes="
-                  + batchBytes
-                  + ", max.message.bytes="
-                  + topic.config().maxMessageBytes()));
-      return;
-    }
-    Integer partition = enqueue.partition();
-    if (partition != null && partition >= topic.partitions()) {
-      failEntry(
-          entry,
-          new RunnelException(
-              ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-              "No such partition: topic="
-                  + topic.name()
-                  + ", partition="
-                  + partition
-                  + ", partitions="
-                  + topic.partitions()));
-      return;
-    }
-    boolean sticky = partition == null && entry.key() == null;
-    int chosen;
-    if (partition != null) {
-      chosen = partition;
-    } else if (entry.key() != null) {
-      chosen = Partitioner.partitionForKey(entry.key(), topic.partitions());
-    } else {
-      chosen = stickyPartition(topic);
-    }
-    TopicPartition tp = new TopicPartition(topic.name(), chosen);
-    long now = System.nanoTime();
-    if (accumulator.append(tp, entry, now) && sticky) {
-      stickyPartitions.remove(topic.name());
-    }
-    drain(tp, now);
-    if (scheduledWakeup > now + lingerNanos) {
-      scheduleWakeupAt(now + lingerNanos, now);
-    }
+    router.takenBack(enqueue.topic());
   }
 
-  private int stickyPartition(TopicMetadata topic) {
-    Integer current = stickyPartitions.get(topic.name());
-    if (current == null || current >= topic.partitions()) {
-      current = node.partitioner().nextStickyPartition(topic.name(), topic.partitions());
-      stickyPartitions.put(topic.name(), current);
+  private void failEnqueued(Enqueue enqueue, RunnelException error) {
+    outcomes.failed(enqueue.entry(), error);
+    router.takenBack(enqueue.topic());
+  }
+
+  private Behavior<Command> onBatchesWaiting() {
+    wakeupPending.set(false);
+    if (fatal != null) {
+      accumulator.drainAll().forEach(batch -> outcomes.failed(batch, fatal));
+      return this;
     }
-    return current;
+    sendReady();
+    return this;
+  }
+
+  /** Sends what may go now and times the wake-up for what waits. */
+  private void sendReady() {
+    long now = System.nanoTime();
+    drainAll(now);
+    scheduleWakeup(now);
   }
 
   // ------------------------------------------------------------------ sending
+
+  private void drainAll(long now) {
+    for (TopicPartition tp : accumulator.partitions()) {
+      drain(tp, now);
+    }
+  }
 
   private void drain(TopicPartition tp, long now) {
     PartitionSender sender = senders.computeIfAbsent(tp, this::newSender);
@@ -322,16 +319,12 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
         deliveryTimeoutNanos,
         retryBackoffNanos,
         settings.compression(),
-        codec,
         outcomes);
   }
 
   private void send(ProducerBatch batch) {
     TopicPartition tp = batch.partition();
-    Integer sticky = stickyPartitions.get(tp.topic());
-    if (sticky != null && sticky == tp.partition()) {
-      stickyPartitions.remove(tp.topic());
-    }
+    router.batchSent(tp);
     byte[] bytes = batch.bytes();
     CompletionStage<AppendReply> reply =
         node.partition(tp).ask(replyTo -> new Append(bytes, acks, replyTo), requestTimeout);
@@ -366,16 +359,22 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       return this;
     }
     drain(tp, now);
-    scheduleWakeup(now);
+    // An answer changes no linger or expiry deadline, only this sender's retry time: looking at
+    // that alone keeps the actor off the other partitions' locks, which the senders contend for.
+    long retry = sender.nextRetryNanos();
+    if (retry < scheduledWakeup) {
+      scheduleWakeupAt(retry, now);
+    }
     return this;
   }
 
   /** A producer id was fenced: nothing this producer sends can succeed any more. */
   private void fenced(RunnelException error) {
     fatal = error;
+    router.refuseAll(error);
     senders.values().forEach(sender -> sender.failAll(error));
     accumulator.drainAll().forEach(batch -> outcomes.failed(batch, error));
-    waitingForTopic.values().forEach(queue -> queue.forEach(e -> failEntry(e.entry(), error)));
+    waitingForTopic.values().forEach(queue -> queue.forEach(e -> failEnqueued(e, error)));
     waitingForTopic.clear();
   }
 
@@ -431,9 +430,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
                   + ", deliveryTimeoutMs="
                   + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos)));
     }
-    for (TopicPartition tp : List.copyOf(senders.keySet())) {
-      drain(tp, now);
-    }
+    drainAll(now);
     scheduleWakeup(now);
     return this;
   }
@@ -468,11 +465,8 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private void flushInto(CompletableFuture<Done> done) {
     accumulator.closeAll();
     long now = System.nanoTime();
-    for (TopicPartition tp : List.copyOf(senders.keySet())) {
-      drain(tp, now);
-    }
-    List<CompletableFuture<RecordMetadata>> pending = new ArrayList<>();
-    accumulator.batches().forEach(batch -> collectResults(batch, pending));
+    drainAll(now);
+    List<CompletableFuture<RecordMetadata>> pending = accumulator.results();
     senders.values().forEach(s -> s.unresolved().forEach(batch -> collectResults(batch, pending)));
     waitingForTopic.values().forEach(queue -> queue.forEach(e -> pending.add(e.entry().result())));
     CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
@@ -493,7 +487,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   }
 
   private Behavior<Command> onStop(Stop stop) {
-    onExecutor(() -> stop.done().complete(Done.getInstance()));
+    outcomes.onExecutor(() -> stop.done().complete(Done.getInstance()));
     return Behaviors.stopped();
   }
 
@@ -503,63 +497,8 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
         new RunnelException(ErrorCode.NOT_AVAILABLE, "Producer stopped: " + getContext().getSelf());
     senders.values().forEach(sender -> sender.failAll(stopped));
     accumulator.drainAll().forEach(batch -> outcomes.failed(batch, stopped));
-    waitingForTopic.values().forEach(queue -> queue.forEach(e -> failEntry(e.entry(), stopped)));
+    waitingForTopic.values().forEach(queue -> queue.forEach(e -> failEnqueued(e, stopped)));
     waitingForTopic.clear();
     return this;
-  }
-
-  // ------------------------------------------------------------------ outcomes
-
-  /**
-   * Runs {@code completion} on the system's executor, so that callbacks on the records' stages
-   * never run on this actor's thread; inline only when the executor refuses (the system is
-   * terminating).
-   */
-  private void onExecutor(Runnable completion) {
-    try {
-      executor.execute(completion);
-    } catch (RejectedExecutionException e) {
-      completion.run();
-    }
-  }
-
-  private void failEntry(ProducerBatch.Entry entry, RunnelException error) {
-    pool.release(entry.estimatedBytes());
-    onExecutor(() -> entry.result().completeExceptionally(error));
-  }
-
-  /** Gives memory back and completes the records' stages, on the executor. */
-  private final class Outcomes implements PartitionSender.Outcomes {
-
-    @Override
-    public void succeeded(ProducerBatch batch, long baseOffset, long logAppendTime) {
-      pool.release(batch.bufferedBytes());
-      TopicPartition tp = batch.partition();
-      boolean appendTime =
-          logAppendTime >= 0
-              && node.topics()
-                  .topic(tp.topic())
-                  .map(t -> t.config().messageTimestampType() == TimestampType.LOG_APPEND_TIME)
-                  .orElse(false);
-      List<ProducerBatch.Entry> entries = batch.entries();
-      onExecutor(
-          () -> {
-            for (int i = 0; i < entries.size(); i++) {
-              ProducerBatch.Entry entry = entries.get(i);
-              long offset = baseOffset < 0 ? RecordMetadata.UNKNOWN_OFFSET : baseOffset + i;
-              long timestamp = appendTime ? logAppendTime : entry.timestamp();
-              entry
-                  .result()
-                  .complete(new RecordMetadata(tp.topic(), tp.partition(), offset, timestamp));
-            }
-          });
-    }
-
-    @Override
-    public void failed(ProducerBatch batch, RunnelException error) {
-      pool.release(batch.bufferedBytes());
-      List<ProducerBatch.Entry> entries = batch.entries();
-      onExecutor(() -> entries.forEach(entry -> entry.result().completeExceptionally(error)));
-    }
   }
 }

@@ -12,11 +12,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Records for one partition that will be appended together: the unit of sending, of retry and of
- * producer sequence numbers. It collects records while open; once drained it is sealed with its
- * producer id, epoch and base sequence and encoded exactly once, so that every retry sends the same
- * bytes.
+ * producer sequence numbers. It encodes each record as it is added (on the sending thread, as
+ * Kafka's producer does); once drained it is sealed with its producer id, epoch and base sequence,
+ * which completes the encoding exactly once, so that every retry sends the same bytes.
  *
- * <p>Not thread-safe: owned by one producer actor.
+ * <p>Not thread-safe: while it waits in the {@link RecordAccumulator} it is only touched under its
+ * partition queue's lock; once polled from there it is closed and owned by the producer actor.
  */
 final class ProducerBatch {
 
@@ -31,6 +32,7 @@ final class ProducerBatch {
 
   private final TopicPartition partition;
   private final long createdNanos;
+  private final RecordBatchCodec.Writer writer;
   private final List<Entry> entries = new ArrayList<>();
   private long estimatedBytes = RecordSizes.BATCH_OVERHEAD;
   private boolean closed;
@@ -45,9 +47,15 @@ final class ProducerBatch {
   private boolean terminal;
   private boolean sentFirst;
 
-  ProducerBatch(TopicPartition partition, long createdNanos) {
+  /**
+   * An empty batch.
+   *
+   * @param writer encodes the records; the batch's estimate keeps them within its limit
+   */
+  ProducerBatch(TopicPartition partition, long createdNanos, RecordBatchCodec.Writer writer) {
     this.partition = partition;
     this.createdNanos = createdNanos;
+    this.writer = writer;
   }
 
   TopicPartition partition() {
@@ -87,35 +95,26 @@ final class ProducerBatch {
   }
 
   void add(Entry entry) {
+    writer.add(entry.timestamp(), entry.key(), entry.value(), entry.headers());
     entries.add(entry);
     estimatedBytes += entry.estimatedBytes();
   }
 
   /**
-   * Fixes the producer fields and encodes the batch; only the first call encodes, so a retried
+   * Fixes the producer fields and finishes the encoding; only the first call does, so a retried
    * batch keeps its sequence numbers and bytes.
    *
    * @param producerId the idempotent producer's id, or {@link RecordBatch#NO_PRODUCER_ID}
+   * @param producerEpoch its epoch, or {@link RecordBatch#NO_PRODUCER_EPOCH}
    * @param baseSequence the sequence of the first record, or {@link RecordBatch#NO_SEQUENCE}
    */
   byte[] seal(
-      long producerId,
-      short producerEpoch,
-      int baseSequence,
-      CompressionCodec compression,
-      RecordBatchCodec codec) {
+      long producerId, short producerEpoch, int baseSequence, CompressionCodec compression) {
     if (encoded == null) {
-      RecordBatch.Builder builder = RecordBatch.builder(0).compression(compression);
-      if (producerId != RecordBatch.NO_PRODUCER_ID) {
-        builder.producer(producerId, producerEpoch, baseSequence);
-      }
-      for (Entry entry : entries) {
-        builder.add(entry.timestamp(), entry.key(), entry.value(), entry.headers());
-      }
       this.producerId = producerId;
       this.baseSequence = baseSequence;
       this.closed = true;
-      this.encoded = codec.encode(builder.build());
+      this.encoded = writer.finish(producerId, producerEpoch, baseSequence, compression);
     }
     return encoded;
   }

@@ -1,12 +1,12 @@
 package dev.runnel.api.producer;
 
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.persistence.record.RecordBatchCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Collects records into per-partition batches that wait to be sent, as Kafka's {@code
@@ -16,79 +16,113 @@ import java.util.Map;
  * waited {@code linger.ms}.
  *
  * <p>Batches leave through {@link #poll} in the order they were opened, so a partition's records
- * keep their order. Batches that were sent are no longer here: the sender keeps them until they are
- * answered.
+ * keep the order they were appended in. Batches that were sent are no longer here: the sender keeps
+ * them until they are answered.
  *
- * <p>Not thread-safe: owned by one producer actor. Times are {@link System#nanoTime()} values.
+ * <p>Thread-safe: the threads that send append records while the producer actor polls, expires and
+ * drains batches. Each partition's queue is guarded by its own lock (the queue itself), so appends
+ * to different partitions never wait for each other; a batch is only changed under its queue's
+ * lock, and once polled it is closed and belongs to the caller. Queues stay once created, so an
+ * append never lands in a queue that was dropped. Times are {@link System#nanoTime()} values.
  */
 final class RecordAccumulator {
 
-  private final long batchSize;
-  private final long lingerNanos;
-  private final Map<TopicPartition, ArrayDeque<ProducerBatch>> batches = new HashMap<>();
+  /** What {@link #append} did with a record. */
+  enum Appended {
+    /** The record joined an open batch that stays open. */
+    JOINED,
+    /** The record opened a new batch (closing the one before it, if any). */
+    OPENED,
+    /** The batch the record went into is full now: it is closed and ready. */
+    FILLED;
 
-  RecordAccumulator(int batchSize, long lingerNanos) {
-    this.batchSize = batchSize;
-    this.lingerNanos = lingerNanos;
+    /** Whether the sender should look at the partition now: a batch opened or became ready. */
+    boolean wakesSender() {
+      return this != JOINED;
+    }
   }
 
+  private final long batchSize;
+  private final long lingerNanos;
+  private final RecordBatchCodec codec;
+  private final ConcurrentHashMap<TopicPartition, ArrayDeque<ProducerBatch>> batches =
+      new ConcurrentHashMap<>();
+
   /**
-   * Adds a record to its partition's open batch, or to a new one.
+   * An empty accumulator.
    *
-   * @return whether the batch the record went into is now closed (full)
+   * @param batchSize the bound of a batch's estimated size; also within what {@code codec} encodes
+   * @param codec encodes the batches' records as they are appended
    */
-  boolean append(TopicPartition partition, ProducerBatch.Entry entry, long nowNanos) {
-    ArrayDeque<ProducerBatch> queue = batches.computeIfAbsent(partition, tp -> new ArrayDeque<>());
-    ProducerBatch open = queue.peekLast();
-    if (open == null
-        || open.isClosed()
-        || open.estimatedBytes() + entry.estimatedBytes() > batchSize) {
-      if (open != null) {
-        open.close();
+  RecordAccumulator(int batchSize, long lingerNanos, RecordBatchCodec codec) {
+    this.batchSize = batchSize;
+    this.lingerNanos = lingerNanos;
+    this.codec = codec;
+  }
+
+  /** Adds a record to its partition's open batch, or to a new one. */
+  Appended append(TopicPartition partition, ProducerBatch.Entry entry, long nowNanos) {
+    ArrayDeque<ProducerBatch> queue = batches.get(partition);
+    if (queue == null) {
+      queue = batches.computeIfAbsent(partition, tp -> new ArrayDeque<>());
+    }
+    synchronized (queue) {
+      ProducerBatch open = queue.peekLast();
+      Appended appended = Appended.JOINED;
+      if (open == null
+          || open.isClosed()
+          || open.estimatedBytes() + entry.estimatedBytes() > batchSize) {
+        if (open != null) {
+          open.close();
+        }
+        open = new ProducerBatch(partition, nowNanos, codec.writer());
+        queue.addLast(open);
+        appended = Appended.OPENED;
       }
-      open = new ProducerBatch(partition, nowNanos);
-      queue.addLast(open);
+      open.add(entry);
+      if (open.estimatedBytes() >= batchSize) {
+        open.close();
+        appended = Appended.FILLED;
+      }
+      return appended;
     }
-    open.add(entry);
-    if (open.estimatedBytes() >= batchSize) {
-      open.close();
-    }
-    return open.isClosed();
   }
 
   /** Whether the partition's oldest batch may be sent now. */
   boolean isReady(TopicPartition partition, long nowNanos) {
     ArrayDeque<ProducerBatch> queue = batches.get(partition);
-    if (queue == null || queue.isEmpty()) {
+    if (queue == null) {
       return false;
     }
-    ProducerBatch head = queue.peekFirst();
-    return head.isClosed() || nowNanos - head.createdNanos() >= lingerNanos;
-  }
-
-  /** The partitions whose oldest batch may be sent now. */
-  List<TopicPartition> readyPartitions(long nowNanos) {
-    List<TopicPartition> ready = new ArrayList<>();
-    for (TopicPartition partition : batches.keySet()) {
-      if (isReady(partition, nowNanos)) {
-        ready.add(partition);
-      }
+    synchronized (queue) {
+      return isHeadReady(queue, nowNanos);
     }
-    return ready;
   }
 
-  /** Removes and returns the partition's oldest batch if it is ready, else null. */
+  private boolean isHeadReady(ArrayDeque<ProducerBatch> queue, long nowNanos) {
+    ProducerBatch head = queue.peekFirst();
+    return head != null && (head.isClosed() || nowNanos - head.createdNanos() >= lingerNanos);
+  }
+
+  /** The partitions that ever had a batch here: those the sender may have to look at. */
+  List<TopicPartition> partitions() {
+    return new ArrayList<>(batches.keySet());
+  }
+
+  /** Removes and returns the partition's oldest batch, closed, if it is ready; else null. */
   ProducerBatch poll(TopicPartition partition, long nowNanos) {
-    if (!isReady(partition, nowNanos)) {
+    ArrayDeque<ProducerBatch> queue = batches.get(partition);
+    if (queue == null) {
       return null;
     }
-    ArrayDeque<ProducerBatch> queue = batches.get(partition);
-    ProducerBatch head = queue.pollFirst();
-    head.close();
-    if (queue.isEmpty()) {
-      batches.remove(partition);
+    synchronized (queue) {
+      if (!isHeadReady(queue, nowNanos)) {
+        return null;
+      }
+      ProducerBatch head = queue.pollFirst();
+      head.close();
+      return head;
     }
-    return head;
   }
 
   /**
@@ -98,9 +132,11 @@ final class RecordAccumulator {
   long nextLingerDeadline(long nowNanos) {
     long next = Long.MAX_VALUE;
     for (ArrayDeque<ProducerBatch> queue : batches.values()) {
-      ProducerBatch head = queue.peekFirst();
-      if (head != null && !head.isClosed() && nowNanos - head.createdNanos() < lingerNanos) {
-        next = Math.min(next, head.createdNanos() + lingerNanos);
+      synchronized (queue) {
+        ProducerBatch head = queue.peekFirst();
+        if (head != null && !head.isClosed() && nowNanos - head.createdNanos() < lingerNanos) {
+          next = Math.min(next, head.createdNanos() + lingerNanos);
+        }
       }
     }
     return next;
@@ -110,52 +146,79 @@ final class RecordAccumulator {
   long oldestCreatedNanos() {
     long oldest = Long.MAX_VALUE;
     for (ArrayDeque<ProducerBatch> queue : batches.values()) {
-      oldest = Math.min(oldest, queue.peekFirst().createdNanos());
+      synchronized (queue) {
+        ProducerBatch head = queue.peekFirst();
+        if (head != null) {
+          oldest = Math.min(oldest, head.createdNanos());
+        }
+      }
     }
     return oldest;
   }
 
-  /** Closes every open batch, so that all of them are ready: what a flush needs. */
+  /**
+   * Closes every open batch, so that all of them are ready: what a flush needs. Records appended
+   * afterwards open new batches.
+   */
   void closeAll() {
     for (ArrayDeque<ProducerBatch> queue : batches.values()) {
-      queue.forEach(ProducerBatch::close);
+      synchronized (queue) {
+        queue.forEach(ProducerBatch::close);
+      }
     }
   }
 
   /** Removes and returns the batches whose first record waited longer than the deadline. */
   List<ProducerBatch> expire(long nowNanos, long deliveryTimeoutNanos) {
     List<ProducerBatch> expired = new ArrayList<>();
-    Iterator<ArrayDeque<ProducerBatch>> queues = batches.values().iterator();
-    while (queues.hasNext()) {
-      ArrayDeque<ProducerBatch> queue = queues.next();
-      while (!queue.isEmpty()
-          && nowNanos - queue.peekFirst().createdNanos() >= deliveryTimeoutNanos) {
-        expired.add(queue.pollFirst());
-      }
-      if (queue.isEmpty()) {
-        queues.remove();
+    for (ArrayDeque<ProducerBatch> queue : batches.values()) {
+      synchronized (queue) {
+        while (!queue.isEmpty()
+            && nowNanos - queue.peekFirst().createdNanos() >= deliveryTimeoutNanos) {
+          ProducerBatch batch = queue.pollFirst();
+          batch.close();
+          expired.add(batch);
+        }
       }
     }
     return expired;
   }
 
-  /** Every waiting batch, without removing them. */
-  List<ProducerBatch> batches() {
-    List<ProducerBatch> all = new ArrayList<>();
-    batches.values().forEach(all::addAll);
-    return all;
+  /** The stages of every record waiting here. */
+  List<CompletableFuture<RecordMetadata>> results() {
+    List<CompletableFuture<RecordMetadata>> results = new ArrayList<>();
+    for (ArrayDeque<ProducerBatch> queue : batches.values()) {
+      synchronized (queue) {
+        for (ProducerBatch batch : queue) {
+          batch.entries().forEach(entry -> results.add(entry.result()));
+        }
+      }
+    }
+    return results;
   }
 
-  /** Removes and returns every batch. */
+  /** Removes and returns every batch, closed. */
   List<ProducerBatch> drainAll() {
     List<ProducerBatch> all = new ArrayList<>();
-    batches.values().forEach(all::addAll);
-    batches.clear();
+    for (ArrayDeque<ProducerBatch> queue : batches.values()) {
+      synchronized (queue) {
+        queue.forEach(ProducerBatch::close);
+        all.addAll(queue);
+        queue.clear();
+      }
+    }
     return all;
   }
 
   /** Whether no batch is waiting. */
   boolean isEmpty() {
-    return batches.isEmpty();
+    for (ArrayDeque<ProducerBatch> queue : batches.values()) {
+      synchronized (queue) {
+        if (!queue.isEmpty()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

@@ -6,8 +6,10 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
+import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.api.internal.Completions;
 import dev.runnel.persistence.record.Header;
+import dev.runnel.persistence.record.RecordBatchCodec;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once, in order.
  *
  * <p>{@code send} never blocks and never waits for memory. It serializes the record on the calling
- * thread and fails the returned stage at once with:
+ * thread and, when the node knows the topic, puts it into its partition's open batch there too, as
+ * Kafka's producer does; an actor sends the batches. It fails the returned stage at once with:
  *
  * <ul>
  *   <li>{@code INVALID_RECORD} when a serializer throws (the exception is the cause);
@@ -53,34 +56,39 @@ public final class RunnelProducer<K, V> {
   private final ProducerSettings<K, V> settings;
   private final ActorRef<ProducerActor.Command> actor;
   private final BufferPool pool;
+  private final RecordAccumulator accumulator;
+  private final RecordRouter router;
+  private final RecordOutcomes outcomes;
   private final Executor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
-  private final AtomicBoolean actorStopped;
+  private final AtomicBoolean actorStopped = new AtomicBoolean();
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
-  private RunnelProducer(
-      ProducerSettings<K, V> settings,
-      ActorRef<ProducerActor.Command> actor,
-      BufferPool pool,
-      AtomicBoolean actorStopped) {
+  private RunnelProducer(ProducerSettings<K, V> settings) {
     this.settings = settings;
-    this.actorStopped = actorStopped;
-    this.actor = actor;
-    this.pool = pool;
-    this.executor = settings.runnel().system().executionContext();
+    this.pool = new BufferPool(settings.bufferMemory());
+    // A batch never grows past max.request.size: the codec refuses what is larger.
+    this.accumulator =
+        new RecordAccumulator(
+            Math.min(settings.batchSize(), settings.maxRequestSize()),
+            settings.linger().toNanos(),
+            new RecordBatchCodec(settings.maxRequestSize()));
+    this.router = new RecordRouter(settings.runnel().node(), accumulator);
+    this.outcomes = new RecordOutcomes(settings.runnel().node(), pool);
+    ActorSystem<Void> system = settings.runnel().system();
+    this.executor = system.executionContext();
+    this.actor =
+        system.systemActorOf(
+            ProducerActor.create(
+                settings, accumulator, router, outcomes, actorStopped, wakeupPending),
+            "runnel-producer-" + UUID.randomUUID(),
+            Props.empty());
   }
 
   /** Starts a producer on the settings' node; {@code runnel.producer(settings)} does the same. */
   public static <K, V> RunnelProducer<K, V> create(ProducerSettings<K, V> settings) {
-    ActorSystem<Void> system = settings.runnel().system();
-    BufferPool pool = new BufferPool(settings.bufferMemory());
-    AtomicBoolean actorStopped = new AtomicBoolean();
-    ActorRef<ProducerActor.Command> actor =
-        system.systemActorOf(
-            ProducerActor.create(settings, pool, actorStopped),
-            "runnel-producer-" + UUID.randomUUID(),
-            Props.empty());
-    return new RunnelProducer<>(settings, actor, pool, actorStopped);
+    return new RunnelProducer<>(settings);
   }
 
   /**
@@ -138,15 +146,13 @@ public final class RunnelProducer<K, V> {
     }
     long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
     CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-    ProducerActor.Enqueue enqueue =
-        new ProducerActor.Enqueue(
-            topic,
-            record.partition(),
-            new ProducerBatch.Entry(timestamp, key, value, headers, (int) recordBytes, result));
+    Integer partition = record.partition();
+    ProducerBatch.Entry entry =
+        new ProducerBatch.Entry(timestamp, key, value, headers, (int) recordBytes, result);
     if (waitForRoom) {
-      pool.reserve(recordBytes, () -> actor.tell(enqueue));
+      pool.reserve(recordBytes, () -> handOver(topic, partition, entry));
     } else if (pool.tryReserve(recordBytes)) {
-      actor.tell(enqueue);
+      handOver(topic, partition, entry);
     } else {
       return Completions.failed(
           new RunnelException(
@@ -162,6 +168,34 @@ public final class RunnelProducer<K, V> {
           executor);
     }
     return result;
+  }
+
+  /**
+   * Puts a record that has its room in {@code buffer.memory} into its partition's open batch, or
+   * hands it to the actor when this thread cannot route it.
+   */
+  private void handOver(String topic, Integer partition, ProducerBatch.Entry entry) {
+    TopicMetadata metadata = router.routable(topic);
+    if (metadata == null) {
+      router.handedOver(topic);
+      actor.tell(new ProducerActor.Enqueue(topic, partition, entry));
+      return;
+    }
+    RecordAccumulator.Appended appended;
+    try {
+      appended = router.route(metadata, partition, entry);
+    } catch (RunnelException refused) {
+      outcomes.failed(entry, refused);
+      return;
+    }
+    if (actorStopped.get()) {
+      // The actor stopped while this record went in, maybe after it failed what it found.
+      RunnelException error =
+          new RunnelException(ErrorCode.NOT_AVAILABLE, "Producer stopped: topic=" + topic);
+      accumulator.drainAll().forEach(batch -> outcomes.failed(batch, error));
+    } else if (appended.wakesSender() && wakeupPending.compareAndSet(false, true)) {
+      actor.tell(ProducerActor.BatchesWaiting.INSTANCE);
+    }
   }
 
   /**

@@ -2,10 +2,15 @@ package dev.runnel.api.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +59,44 @@ class CompletionsTest {
             .toCompletableFuture();
     hold.countDown();
     assertEquals("system-executor", failedThread.join());
+  }
+
+  private record Question(ActorRef<String> replyTo) {}
+
+  @Test
+  void shouldAnswerAsksOnTheSystemsExecutorAndNameTheirTimeouts() {
+    ActorTestKit testKit = ActorTestKit.create();
+    try {
+      TestProbe<Question> target = testKit.createTestProbe();
+      CompletableFuture<String> thread =
+          Completions.<Question, String>ask(
+                  target.getRef(),
+                  Question::new,
+                  Duration.ofSeconds(5),
+                  testKit.system(),
+                  "request=question")
+              .thenApply(answer -> answer + " on " + Thread.currentThread().getName())
+              .toCompletableFuture();
+      target.expectMessageClass(Question.class).replyTo().tell("answer");
+      assertTrue(
+          thread.join().startsWith("answer on " + testKit.system().name() + "-akka.actor.default"),
+          thread.join());
+
+      CompletableFuture<String> unanswered =
+          Completions.<Question, String>ask(
+                  target.getRef(),
+                  Question::new,
+                  Duration.ofMillis(50),
+                  testKit.system(),
+                  "request=question")
+              .toCompletableFuture();
+      RunnelException timeout =
+          (RunnelException) Completions.unwrap(assertThrows(Exception.class, unanswered::join));
+      assertEquals(ErrorCode.REQUEST_TIMED_OUT, timeout.code());
+      assertEquals("No answer in time: request=question", timeout.detail());
+    } finally {
+      testKit.shutdownTestKit();
+    }
   }
 
   @Test

@@ -30,7 +30,7 @@ class PartitionSenderTest {
 
   /** A sender with an accumulator that closes a batch after every record, and what came of it. */
   private static final class Harness implements PartitionSender.Outcomes {
-    final RecordAccumulator accumulator = new RecordAccumulator(1, 0);
+    final RecordAccumulator accumulator = new RecordAccumulator(1, 0, CODEC);
     final PartitionSender sender;
     final List<ProducerBatch> sent = new ArrayList<>();
     final List<ProducerBatch> succeeded = new ArrayList<>();
@@ -41,14 +41,7 @@ class PartitionSenderTest {
     Harness(boolean idempotent, int maxInFlight) {
       sender =
           new PartitionSender(
-              TP,
-              idempotent,
-              maxInFlight,
-              DELIVERY_TIMEOUT,
-              BACKOFF,
-              CompressionCodec.NONE,
-              CODEC,
-              this);
+              TP, idempotent, maxInFlight, DELIVERY_TIMEOUT, BACKOFF, CompressionCodec.NONE, this);
     }
 
     /** Adds {@code count} one-record batches. */
@@ -84,7 +77,7 @@ class PartitionSenderTest {
   }
 
   private static RecordBatch decode(ProducerBatch batch) {
-    byte[] bytes = batch.seal(-1, (short) -1, -1, CompressionCodec.NONE, CODEC);
+    byte[] bytes = batch.seal(-1, (short) -1, -1, CompressionCodec.NONE);
     return CODEC.decode(ByteBuffer.wrap(bytes));
   }
 
@@ -126,7 +119,7 @@ class PartitionSenderTest {
     Harness h = idempotent(5, 7);
     h.add(3);
     List<ProducerBatch> sent = h.drain();
-    byte[] firstBytes = sent.get(0).seal(0, (short) 0, 0, CompressionCodec.NONE, CODEC);
+    byte[] firstBytes = sent.get(0).seal(0, (short) 0, 0, CompressionCodec.NONE);
 
     h.sender.onFailure(sent.get(0), ErrorCode.REQUEST_TIMED_OUT, "ask timed out", h.now);
     h.add(1);
@@ -139,7 +132,7 @@ class PartitionSenderTest {
     h.now = BACKOFF;
     List<ProducerBatch> retry = h.drain();
     assertEquals(List.of(sent.get(0)), retry, "the oldest goes out alone");
-    assertArrayEquals(firstBytes, retry.get(0).seal(9, (short) 0, 9, CompressionCodec.LZ4, CODEC));
+    assertArrayEquals(firstBytes, retry.get(0).seal(9, (short) 0, 9, CompressionCodec.LZ4));
     h.sender.onSuccess(sent.get(0), 0, -1);
     assertEquals(List.of(sent.get(1)), h.drain());
     h.sender.onSuccess(sent.get(1), 1, -1);

@@ -32,10 +32,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +159,60 @@ class ProducerTest {
     assertEquals(
         List.of("v0", "v1", "v2", "v3", "v4", "after"),
         records.stream().map(ConsumerRecord::value).toList());
+  }
+
+  @Test
+  void shouldKeepEachThreadsOrderInEveryPartitionAndLoseNothingWhenThreadsSendAtOnce()
+      throws Exception {
+    createTopic("threads", 3);
+    int threads = 4;
+    int perThread = 1500;
+    // Small batches and no linger: many batches open, fill and leave while the threads append.
+    RunnelProducer<String, String> producer =
+        runnel.producer(settings().withBatchSize(1024).withLinger(Duration.ZERO));
+    ExecutorService senders = Executors.newFixedThreadPool(threads);
+    List<Future<List<CompletableFuture<RecordMetadata>>>> sending = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      sending.add(
+          senders.submit(
+              () -> {
+                List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                  sent.add(
+                      producer
+                          .send(new ProducerRecord<>("threads", thread + ":" + i))
+                          .toCompletableFuture());
+                }
+                return sent;
+              }));
+    }
+    int[] perPartition = new int[3];
+    for (Future<List<CompletableFuture<RecordMetadata>>> sent : sending) {
+      for (CompletableFuture<RecordMetadata> record : sent.get()) {
+        perPartition[result(record).partition()]++;
+      }
+    }
+    senders.shutdown();
+    result(producer.close());
+
+    int total = 0;
+    for (int p = 0; p < 3; p++) {
+      int[] next = new int[threads];
+      for (ConsumerRecord<String, String> record :
+          read(new TopicPartition("threads", p), perPartition[p])) {
+        String[] sender = record.value().split(":");
+        int thread = Integer.parseInt(sender[0]);
+        int index = Integer.parseInt(sender[1]);
+        assertTrue(index >= next[thread], "in order: partition=" + p + ", " + record.value());
+        next[thread] = index + 1;
+        total++;
+      }
+    }
+    assertEquals(threads * perThread, total, "every record once");
+    assertTrue(
+        perPartition[0] > 0 && perPartition[1] > 0 && perPartition[2] > 0,
+        "records without key spread over the partitions: " + Arrays.toString(perPartition));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.api.producer.RecordAccumulator.Appended;
 import dev.runnel.persistence.record.CompressionCodec;
 import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.Record;
@@ -15,9 +16,15 @@ import dev.runnel.persistence.record.RecordBatchCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +36,10 @@ class RecordAccumulatorTest {
   private static final RecordBatchCodec CODEC = new RecordBatchCodec();
 
   private static ProducerBatch.Entry entry(int valueBytes) {
-    byte[] value = new byte[valueBytes];
+    return entry(new byte[valueBytes]);
+  }
+
+  private static ProducerBatch.Entry entry(byte[] value) {
     return new ProducerBatch.Entry(
         1L,
         null,
@@ -41,14 +51,15 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldHoldAnOpenBatchUntilItsLingerRunsOut() {
-    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER);
-    assertFalse(accumulator.append(P0, entry(10), 1000));
-    assertFalse(accumulator.append(P0, entry(10), 2000));
+    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER, CODEC);
+    assertEquals(Appended.OPENED, accumulator.append(P0, entry(10), 1000));
+    assertEquals(Appended.JOINED, accumulator.append(P0, entry(10), 2000));
 
     assertFalse(accumulator.isReady(P0, 1000 + LINGER - 1));
     assertNull(accumulator.poll(P0, 1000 + LINGER - 1));
     assertEquals(1000 + LINGER, accumulator.nextLingerDeadline(2000));
-    assertTrue(accumulator.readyPartitions(1000 + LINGER).contains(P0));
+    assertTrue(accumulator.isReady(P0, 1000 + LINGER));
+    assertEquals(List.of(P0), accumulator.partitions());
 
     ProducerBatch batch = accumulator.poll(P0, 1000 + LINGER);
     assertEquals(2, batch.recordCount());
@@ -61,12 +72,12 @@ class RecordAccumulatorTest {
   void shouldCloseABatchWhenTheNextRecordWouldPassBatchSize() {
     ProducerBatch.Entry record = entry(100);
     int batchSize = (int) (RecordSizes.BATCH_OVERHEAD + 2.5 * record.estimatedBytes());
-    RecordAccumulator accumulator = new RecordAccumulator(batchSize, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(batchSize, LINGER, CODEC);
     accumulator.append(P0, entry(100), 0);
     accumulator.append(P0, entry(100), 0);
     assertFalse(accumulator.isReady(P0, 0));
 
-    accumulator.append(P0, entry(100), 0);
+    assertEquals(Appended.OPENED, accumulator.append(P0, entry(100), 0));
 
     assertTrue(accumulator.isReady(P0, 0), "the first batch is closed by the third record");
     ProducerBatch first = accumulator.poll(P0, 0);
@@ -77,10 +88,11 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldGiveARecordLargerThanBatchSizeABatchOfItsOwn() {
-    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER, CODEC);
     accumulator.append(P0, entry(10), 0);
 
-    assertTrue(accumulator.append(P0, entry(5000), 0), "an oversized record closes its batch");
+    assertEquals(
+        Appended.FILLED, accumulator.append(P0, entry(5000), 0), "an oversized record fills one");
     accumulator.append(P0, entry(10), 0);
 
     assertEquals(1, accumulator.poll(P0, 0).recordCount());
@@ -92,7 +104,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldKeepPartitionsApartAndBatchesInOrder() {
-    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(1024, LINGER, CODEC);
     List<ProducerBatch.Entry> p0 = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       ProducerBatch.Entry e = entry(100);
@@ -117,8 +129,71 @@ class RecordAccumulatorTest {
   }
 
   @Test
+  void shouldKeepEachThreadsOrderAndLoseNothingWhileThreadsAppendAndOneDrains() throws Exception {
+    int threads = 4;
+    int perThread = 20_000;
+    RecordAccumulator accumulator = new RecordAccumulator(1024, 0, CODEC);
+    List<TopicPartition> partitions = List.of(P0, P1);
+    ExecutorService senders = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> sent = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      sent.add(
+          senders.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                  accumulator.append(partitions.get(i % 2), entry(thread, i), System.nanoTime());
+                }
+                return null;
+              }));
+    }
+    Map<TopicPartition, List<ProducerBatch.Entry>> drained = new HashMap<>();
+    partitions.forEach(tp -> drained.put(tp, new ArrayList<>()));
+    start.countDown();
+    boolean sending = true;
+    while (sending) {
+      sending = !sent.stream().allMatch(Future::isDone);
+      if (!sending) {
+        accumulator.closeAll(); // the last open batches, as a flush does
+      }
+      for (TopicPartition tp : accumulator.partitions()) {
+        ProducerBatch batch;
+        while ((batch = accumulator.poll(tp, System.nanoTime())) != null) {
+          assertTrue(batch.isClosed());
+          drained.get(tp).addAll(batch.entries());
+        }
+      }
+    }
+    for (Future<?> future : sent) {
+      future.get(); // rethrows what a sender thread threw
+    }
+    senders.shutdown();
+
+    assertTrue(accumulator.isEmpty());
+    for (int p = 0; p < partitions.size(); p++) {
+      int[] next = new int[threads];
+      for (ProducerBatch.Entry entry : drained.get(partitions.get(p))) {
+        ByteBuffer value = ByteBuffer.wrap(entry.value());
+        int thread = value.getInt();
+        int index = value.getInt();
+        assertEquals(next[thread] * 2 + p, index, "thread=" + thread + ", partition=" + p);
+        next[thread]++;
+      }
+      for (int t = 0; t < threads; t++) {
+        assertEquals(perThread / 2, next[t], "all records of thread=" + t + ", partition=" + p);
+      }
+    }
+  }
+
+  private static ProducerBatch.Entry entry(int thread, int index) {
+    return entry(ByteBuffer.allocate(100).putInt(thread).putInt(index).array());
+  }
+
+  @Test
   void shouldExpireOnlyBatchesOlderThanTheDeliveryTimeout() {
-    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER);
+    RecordAccumulator accumulator = new RecordAccumulator(16384, LINGER, CODEC);
     accumulator.append(P0, entry(10), 0);
     accumulator.append(P1, entry(10), 50);
 
@@ -134,7 +209,7 @@ class RecordAccumulatorTest {
   void shouldEncodeNoLargerThanTheEstimate() {
     Random random = new Random(42);
     for (int round = 0; round < 200; round++) {
-      ProducerBatch batch = new ProducerBatch(P0, 0);
+      ProducerBatch batch = new ProducerBatch(P0, 0, CODEC.writer());
       int records = 1 + random.nextInt(20);
       for (int i = 0; i < records; i++) {
         byte[] key = random.nextBoolean() ? null : new byte[random.nextInt(300)];
@@ -154,7 +229,7 @@ class RecordAccumulatorTest {
                 new CompletableFuture<>()));
       }
 
-      byte[] encoded = batch.seal(Long.MAX_VALUE, (short) 0, 7, CompressionCodec.NONE, CODEC);
+      byte[] encoded = batch.seal(Long.MAX_VALUE, (short) 0, 7, CompressionCodec.NONE);
 
       assertTrue(
           encoded.length <= batch.estimatedBytes(),
@@ -164,7 +239,7 @@ class RecordAccumulatorTest {
 
   @Test
   void shouldSealOnceSoThatARetrySendsTheSameBytesAndSequence() {
-    ProducerBatch batch = new ProducerBatch(P0, 0);
+    ProducerBatch batch = new ProducerBatch(P0, 0, CODEC.writer());
     batch.add(entry(3));
     batch.add(
         new ProducerBatch.Entry(
@@ -175,8 +250,8 @@ class RecordAccumulatorTest {
             64,
             new CompletableFuture<>()));
 
-    byte[] first = batch.seal(12, (short) 0, 40, CompressionCodec.LZ4, CODEC);
-    byte[] second = batch.seal(13, (short) 0, 99, CompressionCodec.NONE, CODEC);
+    byte[] first = batch.seal(12, (short) 0, 40, CompressionCodec.LZ4);
+    byte[] second = batch.seal(13, (short) 0, 99, CompressionCodec.NONE);
 
     assertSame(first, second);
     assertEquals(12, batch.producerId());

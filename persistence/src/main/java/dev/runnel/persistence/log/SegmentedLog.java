@@ -578,7 +578,9 @@ final class SegmentedLog {
     View current = view;
     long start = Math.max(from, deletedTo + 1);
     long end = Math.min(to, current.highestSequenceNr());
-    List<LogEntry> result = new ArrayList<>(Math.min(Math.max(maxEntries, 0), 1024));
+    // Grown as entries come: a live tail reads one or two, and presizing for maxEntries made
+    // every such read allocate kilobytes.
+    List<LogEntry> result = new ArrayList<>();
     if (start > end || maxEntries <= 0) {
       return result;
     }

@@ -99,7 +99,7 @@ public final class BatchCompaction {
     } else {
       int start = RecordBatchCodec.HEADER_SIZE + RecordBatchCodec.UNCOMPRESSED_SIZE_BYTES;
       byte[] scratch = new byte[start + RecordsCompression.maxCompressedLength(codec, raw.length)];
-      int size = start + RecordsCompression.compress(codec, raw, scratch, start);
+      int size = start + RecordsCompression.compress(codec, raw, raw.length, scratch, start);
       out = Arrays.copyOf(scratch, size);
       ByteBuffer.wrap(out).putInt(RecordBatchCodec.HEADER_SIZE, raw.length);
     }

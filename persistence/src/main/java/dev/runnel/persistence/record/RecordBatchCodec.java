@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Encodes a {@link RecordBatch} into Runnel's binary batch format and decodes it again; also reads
- * and patches the header of an encoded batch without decoding its records. The format is modelled
+ * and patches the header of an encoded batch without decoding its records, and encodes a batch
+ * record by record ({@link #writer}) for a producer that fills it over time. The format is modelled
  * on Kafka's record batch v2 but is Runnel's own (magic 1); docs/record-batch-format.md describes
  * it for readers outside the code.
  *
@@ -153,11 +154,14 @@ public final class RecordBatchCodec {
     final int maxRecordsBytes = maxRecordsBytes();
     long recordsBytes = 0;
     for (int i = 0; i < count; i++) {
-      long body = bodySize(records.get(i), baseOffset, firstTimestamp);
-      if (body > maxRecordsBytes) {
-        throw tooLarge("recordsBytes", body);
-      }
-      recordsBytes += Varint.sizeOfVarint((int) body) + body;
+      Record record = records.get(i);
+      recordsBytes +=
+          recordSize(
+              record.timestamp() - firstTimestamp,
+              (int) (record.offset() - baseOffset),
+              record.key(),
+              record.value(),
+              record.headers());
       if (recordsBytes > maxRecordsBytes) {
         throw tooLarge("recordsBytes", recordsBytes);
       }
@@ -170,18 +174,123 @@ public final class RecordBatchCodec {
     } else {
       byte[] raw = new byte[(int) recordsBytes];
       writeRecords(batch, ByteBuffer.wrap(raw));
-      int compressedStart = HEADER_SIZE + UNCOMPRESSED_SIZE_BYTES;
-      byte[] scratch =
-          new byte[compressedStart + RecordsCompression.maxCompressedLength(codec, raw.length)];
-      int size =
-          compressedStart + RecordsCompression.compress(codec, raw, scratch, compressedStart);
-      if (size > maxBatchBytes) {
-        throw tooLarge("batchBytes", size);
-      }
-      out = Arrays.copyOf(scratch, size);
-      ByteBuffer.wrap(out).putInt(HEADER_SIZE, raw.length);
+      out = compressed(codec, raw, raw.length);
     }
-    writeHeader(batch, out);
+    writeHeader(
+        out,
+        batch.baseOffset(),
+        batch.compression(),
+        batch.timestampType(),
+        batch.lastOffsetDelta(),
+        batch.firstTimestamp(),
+        batch.maxTimestamp(),
+        batch.producerId(),
+        batch.producerEpoch(),
+        batch.baseSequence(),
+        batch.recordCount());
+    return out;
+  }
+
+  /**
+   * A writer of one batch's records, for a producer that adds records while the batch is open and
+   * learns its producer fields only when it sends it. What {@link Writer#finish} returns is what
+   * {@link #encode} returns for the same records and fields (base offset 0, create time).
+   */
+  public Writer writer() {
+    return new Writer();
+  }
+
+  /**
+   * Encodes records as they are added, each at the next offset, into a growing records section;
+   * {@link #finish} adds the header (and compresses). Not thread-safe.
+   */
+  public final class Writer {
+    private static final int INITIAL_BYTES = 1024;
+
+    private byte[] records = new byte[INITIAL_BYTES];
+    private int size;
+    private int count;
+    private long firstTimestamp = RecordBatch.NO_TIMESTAMP;
+    private long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+
+    private Writer() {}
+
+    /**
+     * Adds a record at the next offset.
+     *
+     * @throws IllegalArgumentException if the records would exceed {@link #maxRecordsBytes()}; the
+     *     writer is then unchanged
+     */
+    public void add(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+      long first = count == 0 ? timestamp : firstTimestamp;
+      long recordSize = recordSize(timestamp - first, count, key, value, headers);
+      if (size + recordSize > maxRecordsBytes()) {
+        throw tooLarge("recordsBytes", size + recordSize);
+      }
+      if (size + recordSize > records.length) {
+        records = Arrays.copyOf(records, (int) Math.max(size + recordSize, 2L * records.length));
+      }
+      ByteBuffer out = ByteBuffer.wrap(records, size, (int) recordSize);
+      writeRecord(out, timestamp - first, count, key, value, headers);
+      firstTimestamp = first;
+      maxTimestamp = Math.max(maxTimestamp, timestamp);
+      size += (int) recordSize;
+      count++;
+    }
+
+    /** How many records were added. */
+    public int recordCount() {
+      return count;
+    }
+
+    /**
+     * The encoded batch of the records added so far, at base offset 0. May be called again (with
+     * other producer fields, say); the records stay.
+     *
+     * @throws IllegalArgumentException if the compressed batch exceeds {@link #maxBatchBytes()}
+     */
+    public byte[] finish(
+        long producerId, short producerEpoch, int baseSequence, CompressionCodec compression) {
+      String problem = RecordBatch.producerViolation(producerId, producerEpoch, baseSequence);
+      if (problem != null) {
+        throw new IllegalArgumentException("Invalid record batch: " + problem);
+      }
+      final byte[] out;
+      if (compression == CompressionCodec.NONE) {
+        out = new byte[HEADER_SIZE + size];
+        System.arraycopy(records, 0, out, HEADER_SIZE, size);
+      } else {
+        out = compressed(compression, records, size);
+      }
+      writeHeader(
+          out,
+          0,
+          compression,
+          TimestampType.CREATE_TIME,
+          count - 1,
+          firstTimestamp,
+          maxTimestamp,
+          producerId,
+          producerEpoch,
+          baseSequence,
+          count);
+      return out;
+    }
+  }
+
+  /** A batch's bytes, header left blank, with {@code raw}'s first bytes compressed as records. */
+  private byte[] compressed(CompressionCodec codec, byte[] raw, int rawLength) {
+    int compressedStart = HEADER_SIZE + UNCOMPRESSED_SIZE_BYTES;
+    byte[] scratch =
+        new byte[compressedStart + RecordsCompression.maxCompressedLength(codec, rawLength)];
+    int size =
+        compressedStart
+            + RecordsCompression.compress(codec, raw, rawLength, scratch, compressedStart);
+    if (size > maxBatchBytes) {
+      throw tooLarge("batchBytes", size);
+    }
+    byte[] out = Arrays.copyOf(scratch, size);
+    ByteBuffer.wrap(out).putInt(HEADER_SIZE, rawLength);
     return out;
   }
 
@@ -197,15 +306,25 @@ public final class RecordBatchCodec {
             + maxRecordsBytes());
   }
 
+  /** A record's bytes with its length field; long, so that huge records cannot wrap. */
+  private long recordSize(
+      long timestampDelta, int offsetDelta, byte[] key, byte[] value, List<Header> headers) {
+    long body = bodySize(timestampDelta, offsetDelta, key, value, headers);
+    if (body > maxRecordsBytes()) {
+      throw tooLarge("recordsBytes", body);
+    }
+    return Varint.sizeOfVarint((int) body) + body;
+  }
+
   /** The bytes of a record after its length field; long, so that huge records cannot wrap. */
-  private static long bodySize(Record record, long baseOffset, long firstTimestamp) {
+  private static long bodySize(
+      long timestampDelta, int offsetDelta, byte[] key, byte[] value, List<Header> headers) {
     long size =
         1
-            + Varint.sizeOfVarlong(record.timestamp() - firstTimestamp)
-            + Varint.sizeOfVarint((int) (record.offset() - baseOffset))
-            + bytesSize(record.key())
-            + bytesSize(record.value());
-    final List<Header> headers = record.headers();
+            + Varint.sizeOfVarlong(timestampDelta)
+            + Varint.sizeOfVarint(offsetDelta)
+            + bytesSize(key)
+            + bytesSize(value);
     final int headerCount = headers.size();
     size += Varint.sizeOfVarint(headerCount);
     for (int i = 0; i < headerCount; i++) {
@@ -227,21 +346,36 @@ public final class RecordBatchCodec {
     final long firstTimestamp = batch.firstTimestamp();
     for (int i = 0; i < count; i++) {
       Record record = records.get(i);
-      Varint.writeVarint((int) bodySize(record, baseOffset, firstTimestamp), out);
-      out.put((byte) 0);
-      Varint.writeVarlong(record.timestamp() - firstTimestamp, out);
-      Varint.writeVarint((int) (record.offset() - baseOffset), out);
-      writeBytes(record.key(), out);
-      writeBytes(record.value(), out);
-      final List<Header> headers = record.headers();
-      final int headerCount = headers.size();
-      Varint.writeVarint(headerCount, out);
-      for (int h = 0; h < headerCount; h++) {
-        Header header = headers.get(h);
-        Varint.writeVarint(Utf8.encodedLength(header.key()), out);
-        Utf8.write(header.key(), out);
-        writeBytes(header.value(), out);
-      }
+      writeRecord(
+          out,
+          record.timestamp() - firstTimestamp,
+          (int) (record.offset() - baseOffset),
+          record.key(),
+          record.value(),
+          record.headers());
+    }
+  }
+
+  private static void writeRecord(
+      ByteBuffer out,
+      long timestampDelta,
+      int offsetDelta,
+      byte[] key,
+      byte[] value,
+      List<Header> headers) {
+    Varint.writeVarint((int) bodySize(timestampDelta, offsetDelta, key, value, headers), out);
+    out.put((byte) 0);
+    Varint.writeVarlong(timestampDelta, out);
+    Varint.writeVarint(offsetDelta, out);
+    writeBytes(key, out);
+    writeBytes(value, out);
+    final int headerCount = headers.size();
+    Varint.writeVarint(headerCount, out);
+    for (int h = 0; h < headerCount; h++) {
+      Header header = headers.get(h);
+      Varint.writeVarint(Utf8.encodedLength(header.key()), out);
+      Utf8.write(header.key(), out);
+      writeBytes(header.value(), out);
     }
   }
 
@@ -254,24 +388,35 @@ public final class RecordBatchCodec {
     }
   }
 
-  private static void writeHeader(RecordBatch batch, byte[] out) {
+  private static void writeHeader(
+      byte[] out,
+      long baseOffset,
+      CompressionCodec compression,
+      TimestampType timestampType,
+      int lastOffsetDelta,
+      long firstTimestamp,
+      long maxTimestamp,
+      long producerId,
+      short producerEpoch,
+      int baseSequence,
+      int recordCount) {
     ByteBuffer header = ByteBuffer.wrap(out);
-    int attributes = batch.compression().id();
-    if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+    int attributes = compression.id();
+    if (timestampType == TimestampType.LOG_APPEND_TIME) {
       attributes |= LOG_APPEND_TIME_FLAG;
     }
     header
-        .putLong(BASE_OFFSET_OFFSET, batch.baseOffset())
+        .putLong(BASE_OFFSET_OFFSET, baseOffset)
         .putInt(BATCH_LENGTH_OFFSET, out.length - LOG_OVERHEAD)
         .put(MAGIC_OFFSET, MAGIC)
         .putShort(ATTRIBUTES_OFFSET, (short) attributes)
-        .putInt(LAST_OFFSET_DELTA_OFFSET, batch.lastOffsetDelta())
-        .putLong(FIRST_TIMESTAMP_OFFSET, batch.firstTimestamp())
-        .putLong(MAX_TIMESTAMP_OFFSET, batch.maxTimestamp())
-        .putLong(PRODUCER_ID_OFFSET, batch.producerId())
-        .putShort(PRODUCER_EPOCH_OFFSET, batch.producerEpoch())
-        .putInt(BASE_SEQUENCE_OFFSET, batch.baseSequence())
-        .putInt(RECORD_COUNT_OFFSET, batch.recordCount());
+        .putInt(LAST_OFFSET_DELTA_OFFSET, lastOffsetDelta)
+        .putLong(FIRST_TIMESTAMP_OFFSET, firstTimestamp)
+        .putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp)
+        .putLong(PRODUCER_ID_OFFSET, producerId)
+        .putShort(PRODUCER_EPOCH_OFFSET, producerEpoch)
+        .putInt(BASE_SEQUENCE_OFFSET, baseSequence)
+        .putInt(RECORD_COUNT_OFFSET, recordCount);
     CRC32C crc = new CRC32C();
     crc.update(out, ATTRIBUTES_OFFSET, out.length - ATTRIBUTES_OFFSET);
     header.putInt(CRC_OFFSET, (int) crc.getValue());

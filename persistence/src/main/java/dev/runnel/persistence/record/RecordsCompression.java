@@ -38,16 +38,16 @@ final class RecordsCompression {
   }
 
   /**
-   * Compresses {@code src} into {@code dst} from {@code dstOffset}, which has room for {@link
-   * #maxCompressedLength}; returns the compressed length.
+   * Compresses the first {@code length} bytes of {@code src} into {@code dst} from {@code
+   * dstOffset}, which has room for {@link #maxCompressedLength}; returns the compressed length.
    */
-  static int compress(CompressionCodec codec, byte[] src, byte[] dst, int dstOffset) {
+  static int compress(CompressionCodec codec, byte[] src, int length, byte[] dst, int dstOffset) {
     int room = dst.length - dstOffset;
     return switch (codec) {
       case NONE -> throw new IllegalArgumentException("Nothing to compress: codec=none");
-      case LZ4 -> LZ4_COMPRESSOR.compress(src, 0, src.length, dst, dstOffset, room);
+      case LZ4 -> LZ4_COMPRESSOR.compress(src, 0, length, dst, dstOffset, room);
       case ZSTD -> {
-        long written = Zstd.compressByteArray(dst, dstOffset, room, src, 0, src.length, ZSTD_LEVEL);
+        long written = Zstd.compressByteArray(dst, dstOffset, room, src, 0, length, ZSTD_LEVEL);
         if (Zstd.isError(written)) {
           throw new IllegalStateException(
               "Zstd compression failed: error=" + Zstd.getErrorName(written));

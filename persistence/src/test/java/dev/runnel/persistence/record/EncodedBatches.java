@@ -36,7 +36,7 @@ final class EncodedBatches {
   static byte[] compress(byte[] uncompressed, CompressionCodec codec) {
     byte[] records = Arrays.copyOfRange(uncompressed, HEADER_SIZE, uncompressed.length);
     byte[] scratch = new byte[4 + RecordsCompression.maxCompressedLength(codec, records.length)];
-    int compressed = RecordsCompression.compress(codec, records, scratch, 4);
+    int compressed = RecordsCompression.compress(codec, records, records.length, scratch, 4);
     ByteBuffer.wrap(scratch).putInt(0, records.length);
     byte[] batch = withRecordsSection(uncompressed, Arrays.copyOf(scratch, 4 + compressed));
     ByteBuffer.wrap(batch).putShort(ATTRIBUTES_OFFSET, (short) codec.id());

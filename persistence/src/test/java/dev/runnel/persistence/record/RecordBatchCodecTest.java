@@ -56,6 +56,59 @@ class RecordBatchCodecTest {
 
   @ParameterizedTest
   @EnumSource(CompressionCodec.class)
+  void shouldWriteRecordByRecordWhatEncodeWritesForTheWholeBatch(CompressionCodec compression) {
+    Random random = new Random(7);
+    for (int round = 0; round < 50; round++) {
+      RecordBatch.Builder builder = RecordBatch.builder(0).compression(compression);
+      RecordBatchCodec.Writer writer = codec.writer();
+      int records = random.nextInt(40);
+      long timestamp = 1_700_000_000_000L;
+      for (int i = 0; i < records; i++) {
+        timestamp += random.nextInt(2000) - 500; // deltas of both signs
+        byte[] key = random.nextBoolean() ? null : new byte[random.nextInt(30)];
+        byte[] value = random.nextInt(8) == 0 ? null : new byte[random.nextInt(3000)];
+        random.nextBytes(value == null ? new byte[0] : value);
+        List<Header> headers =
+            random.nextBoolean() ? List.of() : List.of(new Header("h€" + i, bytes("v")));
+        builder.add(timestamp, key, value, headers);
+        writer.add(timestamp, key, value, headers);
+      }
+      boolean idempotent = random.nextBoolean();
+      if (idempotent) {
+        builder.producer(42, (short) 0, round);
+      }
+
+      byte[] written =
+          idempotent
+              ? writer.finish(42, (short) 0, round, compression)
+              : writer.finish(
+                  RecordBatch.NO_PRODUCER_ID,
+                  RecordBatch.NO_PRODUCER_EPOCH,
+                  RecordBatch.NO_SEQUENCE,
+                  compression);
+
+      assertArrayEquals(codec.encode(builder.build()), written, "round=" + round);
+      assertEquals(records, writer.recordCount());
+    }
+  }
+
+  @Test
+  void shouldLeaveTheWriterAsItWasWhenARecordDoesNotFit() {
+    RecordBatchCodec small = new RecordBatchCodec(HEADER_SIZE + 100);
+    RecordBatchCodec.Writer writer = small.writer();
+    writer.add(1, null, new byte[50], List.of());
+
+    assertThrows(
+        IllegalArgumentException.class, () -> writer.add(2, null, new byte[50], List.of()));
+
+    assertEquals(1, writer.recordCount());
+    assertEquals(
+        small.encode(RecordBatch.builder(0).add(1, null, new byte[50]).build()).length,
+        writer.finish(-1, (short) -1, -1, CompressionCodec.NONE).length);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CompressionCodec.class)
   void shouldRoundTripNullKeysTombstonesAndHeaders(CompressionCodec compression) {
     RecordBatch batch =
         RecordBatch.builder(42)

@@ -126,6 +126,10 @@ public final class SegmentReadJournal
    * The next chunk of events after the cursor: read at once if stored, otherwise (live) after the
    * store's next commit of the id; empty when the query is complete. A chunk is never empty: an
    * entry overlapping the cursor's range has at least one event in it.
+   *
+   * <p>Only the read is a task of its own on the io executor; what follows a read or a commit runs
+   * on the thread that completed it (it only decides and hands the next read over), so a live event
+   * waits for one thread hand-over, not three, between its commit and its chunk.
    */
   private CompletionStage<Optional<Pair<Cursor, List<EventEnvelope>>>> step(
       String persistenceId, Cursor cursor, boolean live) {
@@ -145,9 +149,9 @@ public final class SegmentReadJournal
               }
               return store
                   .awaitCommitAfter(persistenceId, moved.next() - 1)
-                  .thenComposeAsync(committed -> step(persistenceId, moved, true), io);
+                  .thenComposeAsync(committed -> step(persistenceId, moved, true), Runnable::run);
             },
-            io);
+            Runnable::run);
   }
 
   /** Blocking: reads and deserializes the events of one chunk. */
