@@ -300,19 +300,24 @@ final class BrokerBenchmark implements Callable<Integer> {
   }
 
   private Runnel startNode(String fsync) throws Exception {
+    return startNode(dir, Map.of("runnel.fsync", fsync));
+  }
+
+  /** A fresh single node on an emptied {@code dir}, with {@code settings} on top. */
+  static Runnel startNode(Path dir, Map<String, String> settings) throws Exception {
     StorageBenchmark.deleteRecursively(dir);
     Files.createDirectories(dir);
     Config config =
-        ConfigFactory.parseMap(
-                Map.of(
-                    "runnel.data-dir",
-                    dir.toString(),
-                    "runnel.fsync",
-                    fsync,
-                    "runnel.cluster.port",
-                    "0",
-                    "akka.loglevel",
-                    "WARNING"))
+        ConfigFactory.parseMap(settings)
+            .withFallback(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "runnel.data-dir",
+                        dir.toString(),
+                        "runnel.cluster.port",
+                        "0",
+                        "akka.loglevel",
+                        "WARNING")))
             .withFallback(ConfigFactory.load());
     return Runnel.start(config);
   }

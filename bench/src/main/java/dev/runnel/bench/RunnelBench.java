@@ -5,12 +5,17 @@ import picocli.CommandLine.Command;
 
 /**
  * The benchmark command line: {@code storage} measures the storage, {@code broker} the broker,
- * {@code compaction} the log cleaner.
+ * {@code compaction} the log cleaner, {@code groups} consumer-group rebalances and commits.
  */
 @Command(
     name = "runnel-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {StorageBenchmark.class, BrokerBenchmark.class, CompactionBenchmark.class},
+    subcommands = {
+      StorageBenchmark.class,
+      BrokerBenchmark.class,
+      CompactionBenchmark.class,
+      GroupsBenchmark.class
+    },
     description = "Runnel's benchmarks; run one with its name, e.g. 'broker'.")
 public final class RunnelBench implements Runnable {
 
