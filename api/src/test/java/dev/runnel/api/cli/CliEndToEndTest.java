@@ -1,5 +1,6 @@
 package dev.runnel.api.cli;
 
+import static dev.runnel.api.TestNode.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,17 +222,6 @@ class CliEndToEndTest {
   private static String text(ByteArrayOutputStream stream) {
     synchronized (stream) {
       return stream.toString(StandardCharsets.UTF_8);
-    }
-  }
-
-  /** Polls {@code condition} until it holds; fails after {@code timeout}. */
-  private static void awaitCondition(BooleanSupplier condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Condition not met within " + timeout);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 }
