@@ -2,6 +2,7 @@ package dev.runnel.api.cli;
 
 import static dev.runnel.api.TestNode.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.api.server.ServerProcess;
@@ -154,6 +155,48 @@ class CliEndToEndTest {
   }
 
   @Test
+  void shouldConsumeAsAGroupMemberResumeFromItsCommitsAndAdministerTheGroup() {
+    ok("", "topics", "create", "grouped", "--partitions=2", address);
+    ok("0\ta\n1\tb\n0\tc\n1\td\n", "produce", "grouped", "-k", address);
+    Run first = ok("", "consume", "grouped", "--group=cli", "--from-beginning", "-n", "4", address);
+    assertEquals(List.of("a", "b", "c", "d"), first.lines().stream().sorted().toList());
+
+    awaitCondition(
+        () -> ok("", "groups", "describe", "cli", address).out().contains("state=EMPTY"),
+        Duration.ofSeconds(30));
+    assertTrue(ok("", "groups", "list", address).lines().contains("cli\tEMPTY"));
+    Run described = ok("", "groups", "describe", "cli", address);
+    List<String> lags = described.lines().stream().filter(line -> line.contains(" lag=")).toList();
+    assertFalse(lags.isEmpty(), described.out());
+    assertTrue(lags.stream().allMatch(line -> line.endsWith(" lag=0")), described.out());
+
+    ok("0\te\n", "produce", "grouped", "-k", address);
+    assertEquals(
+        List.of("e"), ok("", "consume", "grouped", "--group=cli", "-n", "1", address).lines());
+
+    awaitCondition(
+        () -> ok("", "groups", "describe", "cli", address).out().contains("state=EMPTY"),
+        Duration.ofSeconds(30));
+    Run dryRun =
+        ok(
+            "",
+            "groups",
+            "reset-offsets",
+            "cli",
+            "--topic=grouped",
+            "--to-earliest",
+            "--dry-run",
+            address);
+    assertTrue(dryRun.out().startsWith("Would commit"), dryRun.out());
+    Run reset =
+        ok("", "groups", "reset-offsets", "cli", "--topic=grouped", "--to-earliest", address);
+    assertEquals(
+        2, reset.lines().stream().filter(line -> line.endsWith(" offset=0")).count(), reset.out());
+    ok("", "groups", "delete", "cli", address);
+    assertTrue(ok("", "groups", "list", address).out().isEmpty());
+  }
+
+  @Test
   void shouldExitWithCodesScriptsCanRelyOn() throws Exception {
     Run missing = runnel("", "topics", "describe", "missing", address);
     assertEquals(RunnelCli.NOT_FOUND, missing.exitCode());
@@ -169,9 +212,9 @@ class CliEndToEndTest {
     assertEquals(RunnelCli.FAILED, outOfRange.exitCode());
     assertTrue(outOfRange.err().contains("OFFSET_OUT_OF_RANGE"), outOfRange.err());
 
-    Run group = runnel("", "groups", "list", address);
-    assertEquals(RunnelCli.FAILED, group.exitCode());
-    assertTrue(group.err().contains("not served"), group.err());
+    Run noGroup = runnel("", "groups", "delete", "never-used", address);
+    assertEquals(RunnelCli.NOT_FOUND, noGroup.exitCode());
+    assertTrue(noGroup.err().contains("GROUP_ID_NOT_FOUND"), noGroup.err());
 
     int closedPort;
     try (ServerSocket free = new ServerSocket(0)) {
