@@ -700,12 +700,7 @@ public final class RunnelGrpcService implements RunnelService {
         .via(consumeStreams.flow())
         .watchTermination(
             (consumer, ended) -> {
-              ended.whenCompleteAsync(
-                  (done, failure) -> {
-                    events.complete();
-                    consumer.shutdown();
-                  },
-                  executor);
+              ended.whenCompleteAsync((done, failure) -> consumer.shutdown(), executor);
               return NotUsed.getInstance();
             });
   }

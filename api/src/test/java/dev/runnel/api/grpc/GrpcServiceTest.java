@@ -522,6 +522,15 @@ class GrpcServiceTest {
     all.addAll(secondHolds);
     assertEquals(4, all.size(), "disjoint and covering: " + firstHolds + " " + secondHolds);
     assertEquals(2, second.awaitRecords(2).size(), "the moved partitions read from the start");
+    assertRejected(
+        Status.Code.FAILED_PRECONDITION,
+        "FENCED_MEMBER_EPOCH",
+        commitAs(
+            "sharing",
+            first.assignment,
+            "shared",
+            secondHolds.iterator().next().getPartition(),
+            1));
 
     second.events.cancel();
     assertEquals(4, first.awaitHolding(4).size());
@@ -636,10 +645,22 @@ class GrpcServiceTest {
         Status.Code.INVALID_ARGUMENT,
         "INVALID_GROUP_ID",
         client.describeGroup(DescribeGroupRequest.newBuilder().setGroupId("no way").build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_GROUP_ID",
+        client
+            .consumeGroup(
+                ConsumeGroupRequest.newBuilder().setGroupId("no way").addTopics("resume").build())
+            .runWith(Sink.seq(), clientSystem));
   }
 
   private static CompletionStage<CommitOffsetsResponse> commitAs(
       String group, Assignment member, String topic, long offset) {
+    return commitAs(group, member, topic, 0, offset);
+  }
+
+  private static CompletionStage<CommitOffsetsResponse> commitAs(
+      String group, Assignment member, String topic, int partition, long offset) {
     return client.commitOffsets(
         CommitOffsetsRequest.newBuilder()
             .setGroupId(group)
@@ -647,7 +668,8 @@ class GrpcServiceTest {
             .setGenerationId(member.getGenerationId())
             .addOffsets(
                 OffsetAndMetadata.newBuilder()
-                    .setPartition(TopicPartition.newBuilder().setTopic(topic))
+                    .setPartition(
+                        TopicPartition.newBuilder().setTopic(topic).setPartition(partition))
                     .setOffset(offset))
             .build());
   }
