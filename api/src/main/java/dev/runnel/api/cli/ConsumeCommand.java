@@ -36,7 +36,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code runnel consume}: prints a topic's records, one per line, from a start position in one
  * partition or all, following the log or stopping at its end. A broken connection is reopened with
- * backoff at the offset after the last record printed, so nothing is printed twice.
+ * backoff at the offset after the last record printed, so nothing is printed twice. With {@code
+ * --group} it is a member of a consumer group instead (see {@link GroupProgress}) and commits what
+ * it printed.
  */
 @Command(
     name = "consume",
@@ -143,6 +145,11 @@ final class ConsumeCommand implements Callable<Integer> {
         };
     if (start.offset != null && partition == null) {
       throw new IllegalArgumentException("--offset needs --partition");
+    }
+    if (group != null && (partition != null || start.offset != null || start.time != null)) {
+      throw new IllegalArgumentException(
+          "--group takes its partitions and offsets from the group: no --partition, --offset or"
+              + " --from-time");
     }
     try (ClientOptions.Session session = client.connect()) {
       AtomicLong printed = new AtomicLong();

@@ -205,6 +205,9 @@ class CliEndToEndTest {
     assertEquals(RunnelCli.NOT_FOUND, runnel("x\n", "produce", "missing", address).exitCode());
     assertEquals(RunnelCli.USAGE, runnel("", "topics", "create", address).exitCode());
     assertEquals(RunnelCli.USAGE, runnel("", "consume", "t", "--format=xml", address).exitCode());
+    assertEquals(
+        RunnelCli.USAGE,
+        runnel("", "consume", "t", "--group=g", "--partition=0", address).exitCode());
 
     ok("", "topics", "create", "ranged", "--partitions=1", address);
     Run outOfRange =
