@@ -302,6 +302,20 @@ public final class RunnelAdmin {
    */
   public CompletionStage<Map<TopicPartition, Long>> resetConsumerGroupOffsets(
       String groupId, Map<TopicPartition, OffsetSpec> specs) {
+    CompletionStage<Map<TopicPartition, Long>> reset =
+        validGroup(groupId)
+            .thenCompose(valid -> resolveOffsets(specs))
+            .thenCompose(offsets -> setOffsets(groupId, offsets));
+    return Completions.onExecutor(
+        reset, executor, "request=resetConsumerGroupOffsets, groupId=" + groupId);
+  }
+
+  /**
+   * The offsets {@link #resetConsumerGroupOffsets} would set for {@code specs}, without setting
+   * them (a dry run): a timestamp after the last record gives the high watermark.
+   */
+  public CompletionStage<Map<TopicPartition, Long>> resolveOffsets(
+      Map<TopicPartition, OffsetSpec> specs) {
     Map<TopicPartition, CompletableFuture<Long>> resolved = new TreeMap<>(BY_NAME);
     specs.forEach(
         (tp, spec) ->
@@ -315,20 +329,14 @@ public final class RunnelAdmin {
                                 : listOffsets(tp, OffsetSpec.latest()))
                     .thenApply(ListOffsetsResultInfo::offset)
                     .toCompletableFuture()));
-    CompletionStage<Map<TopicPartition, Long>> reset =
-        validGroup(groupId)
-            .thenCompose(
-                valid ->
-                    CompletableFuture.allOf(resolved.values().toArray(CompletableFuture[]::new)))
-            .thenComposeAsync(
-                all -> {
-                  Map<TopicPartition, Long> offsets = new TreeMap<>(BY_NAME);
-                  resolved.forEach((tp, offset) -> offsets.put(tp, offset.join()));
-                  return setOffsets(groupId, offsets);
-                },
-                executor);
-    return Completions.onExecutor(
-        reset, executor, "request=resetConsumerGroupOffsets, groupId=" + groupId);
+    return CompletableFuture.allOf(resolved.values().toArray(CompletableFuture[]::new))
+        .thenApplyAsync(
+            all -> {
+              Map<TopicPartition, Long> offsets = new TreeMap<>(BY_NAME);
+              resolved.forEach((tp, offset) -> offsets.put(tp, offset.join()));
+              return offsets;
+            },
+            executor);
   }
 
   /**

@@ -5,11 +5,14 @@ import com.typesafe.config.ConfigFactory;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Starts Runnel nodes for tests: a cluster of one on a data directory, fsync off, a free port. */
 public final class TestNode {
@@ -61,6 +64,17 @@ public final class TestNode {
       throw new AssertionError("Expected " + code + " but failed with " + e.getCause(), e);
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("Expected " + code + " but the stage did not complete", e);
+    }
+  }
+
+  /** Polls {@code condition} until it holds; fails after {@code timeout}. */
+  public static void awaitCondition(BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Condition not met within " + timeout);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 }

@@ -1,9 +1,11 @@
 package dev.runnel.api.cli;
 
 import akka.NotUsed;
+import akka.actor.Cancellable;
 import akka.event.Logging;
 import akka.stream.RestartSettings;
 import akka.stream.javadsl.RestartSource;
+import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.api.grpc.GrpcErrors;
@@ -12,6 +14,7 @@ import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumerRecord;
 import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.OffsetSpec;
+import dev.runnel.api.grpc.v1.TopicPartition;
 import dev.runnel.api.internal.Completions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,6 +24,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -32,7 +36,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code runnel consume}: prints a topic's records, one per line, from a start position in one
  * partition or all, following the log or stopping at its end. A broken connection is reopened with
- * backoff at the offset after the last record printed, so nothing is printed twice.
+ * backoff at the offset after the last record printed, so nothing is printed twice. With {@code
+ * --group} it is a member of a consumer group instead (see {@link GroupProgress}) and commits what
+ * it printed.
  */
 @Command(
     name = "consume",
@@ -80,6 +86,13 @@ final class ConsumeCommand implements Callable<Integer> {
       names = {"-g", "--group"},
       description = "Consume as a member of this consumer group (the group assigns partitions).")
   String group;
+
+  @Option(
+      names = "--commit-interval-ms",
+      defaultValue = "5000",
+      description =
+          "With --group: commit what was printed this often, and at exit (default: ${DEFAULT-VALUE}).")
+  long commitIntervalMs;
 
   @Option(
       names = "--follow",
@@ -133,9 +146,15 @@ final class ConsumeCommand implements Callable<Integer> {
     if (start.offset != null && partition == null) {
       throw new IllegalArgumentException("--offset needs --partition");
     }
+    if (group != null && (partition != null || start.offset != null || start.time != null)) {
+      throw new IllegalArgumentException(
+          "--group takes its partitions and offsets from the group: no --partition, --offset or"
+              + " --from-time");
+    }
     try (ClientOptions.Session session = client.connect()) {
       AtomicLong printed = new AtomicLong();
       Source<Printable, NotUsed> records;
+      GroupProgress groupProgress = group == null ? null : new GroupProgress(group);
       if (group != null) {
         records =
             session
@@ -149,7 +168,7 @@ final class ConsumeCommand implements Callable<Integer> {
                                 ? OffsetReset.OFFSET_RESET_EARLIEST
                                 : OffsetReset.OFFSET_RESET_LATEST)
                         .build())
-                .filter(event -> event.hasRecords())
+                .filter(groupProgress::follow)
                 .mapConcat(
                     event ->
                         event.getRecords().getRecordsList().stream()
@@ -164,22 +183,65 @@ final class ConsumeCommand implements Callable<Integer> {
             Source.from(partitions)
                 .flatMapMerge(partitions.size(), p -> partitionRecords(session, p, resetMode));
       }
+      Source<Printable, NotUsed> shown =
+          records.mapAsync(
+              1,
+              record -> {
+                cli.out.println(output.format(topic, record.partition(), record.record()));
+                long count = printed.incrementAndGet();
+                if (groupProgress == null) {
+                  return CompletableFuture.completedFuture(record);
+                }
+                groupProgress.printed(
+                    TopicPartition.newBuilder()
+                        .setTopic(topic)
+                        .setPartition(record.partition())
+                        .build(),
+                    record.record().getOffset());
+                // The last record: commit before the stream ends, while the member still exists.
+                return maxRecords != null && count >= maxRecords
+                    ? groupProgress.commit(session.client()).thenApply(done -> record)
+                    : CompletableFuture.completedFuture(record);
+              });
       if (maxRecords != null) {
-        records = records.take(maxRecords);
+        shown = shown.take(maxRecords);
+      }
+      Cancellable commits =
+          groupProgress == null
+              ? Cancellable.alreadyCancelled()
+              : session
+                  .system()
+                  .scheduler()
+                  .scheduleWithFixedDelay(
+                      Duration.ofMillis(commitIntervalMs),
+                      Duration.ofMillis(commitIntervalMs),
+                      () -> commitQuietly(session, groupProgress),
+                      session.system().dispatcher());
+      Thread lastCommit = new Thread(() -> commitQuietly(session, groupProgress));
+      if (groupProgress != null) {
+        // Ctrl-C: commit what was printed while the stream, and so the member, still runs.
+        Runtime.getRuntime().addShutdownHook(lastCommit);
       }
       try (Progress ticker = progress.start(cli.err, "consumed", printed::get)) {
-        session.await(
-            records.runForeach(
-                record -> {
-                  cli.out.println(output.format(topic, record.partition(), record.record()));
-                  printed.incrementAndGet();
-                },
-                session.system()),
-            Duration.ofDays(3650));
+        session.await(shown.runWith(Sink.ignore(), session.system()), Duration.ofDays(3650));
+      } finally {
+        commits.cancel();
+        if (groupProgress != null) {
+          Runtime.getRuntime().removeShutdownHook(lastCommit);
+        }
       }
       cli.out.flush();
       progress.summary(cli.err, "Consumed " + printed.get() + " records from " + topic);
       return RunnelCli.OK;
+    }
+  }
+
+  /** Commits what was printed, reporting a refusal on standard error; waits for the answer. */
+  private void commitQuietly(ClientOptions.Session session, GroupProgress groupProgress) {
+    try {
+      session.await(groupProgress.commit(session.client()));
+    } catch (Exception e) {
+      cli.err.println("runnel: commit failed: " + RunnelCli.describe(e));
     }
   }
 

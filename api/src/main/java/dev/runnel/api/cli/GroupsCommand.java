@@ -1,5 +1,6 @@
 package dev.runnel.api.cli;
 
+import dev.runnel.api.grpc.v1.DeleteGroupRequest;
 import dev.runnel.api.grpc.v1.DescribeGroupRequest;
 import dev.runnel.api.grpc.v1.DescribeGroupResponse;
 import dev.runnel.api.grpc.v1.GroupMember;
@@ -22,11 +23,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "groups",
     mixinStandardHelpOptions = true,
-    description = "List and describe consumer groups, and reset their committed offsets.",
+    description = "List, describe and delete consumer groups, and reset their committed offsets.",
     subcommands = {
       GroupsCommand.ListGroups.class,
       GroupsCommand.Describe.class,
-      GroupsCommand.ResetOffsets.class
+      GroupsCommand.ResetOffsets.class,
+      GroupsCommand.Delete.class
     })
 final class GroupsCommand implements Runnable {
 
@@ -44,7 +46,11 @@ final class GroupsCommand implements Runnable {
   }
 
   private static void print(OffsetAndMetadata offset, PrintStream out) {
-    out.println("  " + name(offset.getPartition()) + " offset=" + offset.getOffset());
+    String line = "  " + name(offset.getPartition()) + " offset=" + offset.getOffset();
+    if (offset.getHighWatermark() >= 0) {
+      line += " end=" + offset.getHighWatermark() + " lag=" + offset.getLag();
+    }
+    out.println(line);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists groups and states.")
@@ -90,11 +96,15 @@ final class GroupsCommand implements Runnable {
                 + " state="
                 + described.getState()
                 + " generation="
-                + described.getGenerationId());
+                + described.getGenerationId()
+                + " assignor="
+                + described.getAssignor());
         for (GroupMember member : described.getMembersList()) {
           out.println(
               "  member="
                   + member.getMemberId()
+                  + " client="
+                  + member.getClientId()
                   + " host="
                   + member.getClientHost()
                   + " partitions="
@@ -166,6 +176,30 @@ final class GroupsCommand implements Runnable {
             .await(session.client().resetGroupOffsets(request.build()))
             .getOffsetsList()
             .forEach(offset -> print(offset, out));
+        return RunnelCli.OK;
+      }
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Deletes a group and its committed offsets (the group must have no members).")
+  static final class Delete implements Callable<Integer> {
+    @ParentCommand GroupsCommand groups;
+    @Mixin ClientOptions client;
+
+    @Parameters(paramLabel = "GROUP")
+    String group;
+
+    @Override
+    public Integer call() throws Exception {
+      try (ClientOptions.Session session = client.connect()) {
+        session.await(
+            session
+                .client()
+                .deleteGroup(DeleteGroupRequest.newBuilder().setGroupId(group).build()));
+        groups.cli.err.println("Deleted group " + group);
         return RunnelCli.OK;
       }
     }

@@ -43,7 +43,7 @@ import picocli.CommandLine.HelpCommand;
       "1:the server refused or failed the request",
       "2:bad arguments",
       "3:the server could not be reached or is not available",
-      "4:no such topic or partition",
+      "4:no such topic, partition or group",
       "5:the topic exists already"
     })
 public final class RunnelCli implements Runnable {
@@ -109,7 +109,7 @@ public final class RunnelCli implements Runnable {
     if (runnel.isPresent()) {
       ErrorCode code = runnel.get().code();
       return switch (code) {
-        case UNKNOWN_TOPIC_OR_PARTITION -> NOT_FOUND;
+        case UNKNOWN_TOPIC_OR_PARTITION, GROUP_ID_NOT_FOUND -> NOT_FOUND;
         case TOPIC_ALREADY_EXISTS -> ALREADY_EXISTS;
         case NOT_AVAILABLE -> UNAVAILABLE;
         default -> FAILED;

@@ -173,7 +173,22 @@ public final class Consumer {
       Source<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>, Control>
           committablePartitionedSource(
               ConsumerSettings<K, V> settings, AutoSubscription subscription) {
-    return GroupSources.partitioned(settings, subscription, GroupSources.coordinators(settings));
+    return committablePartitionedSource(settings, subscription, RebalanceListener.NONE);
+  }
+
+  /**
+   * As {@link #committablePartitionedSource(ConsumerSettings, AutoSubscription)}, telling {@code
+   * listener} what the stream's member holds after each assignment and revocation (for clients that
+   * commit by member id and generation themselves, as the gRPC API's group streams do).
+   */
+  public static <K, V>
+      Source<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>, Control>
+          committablePartitionedSource(
+              ConsumerSettings<K, V> settings,
+              AutoSubscription subscription,
+              RebalanceListener listener) {
+    return GroupSources.partitioned(
+        settings, subscription, listener, GroupSources.coordinators(settings));
   }
 
   /**

@@ -58,6 +58,7 @@ final class GroupControl implements Consumer.Control {
       RecipientRef<GroupCommand> coordinator,
       PartitionAccess partitions,
       boolean autoCommit,
+      RebalanceListener listener,
       BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>> queue) {
     ActorSystem<Void> system = settings.runnel().system();
     int number = CLIENTS.incrementAndGet();
@@ -79,6 +80,7 @@ final class GroupControl implements Consumer.Control {
                     queue,
                     metrics,
                     autoCommit,
+                    listener,
                     stopped)),
             "runnel-consumer-" + settings.groupId() + "-" + number,
             Props.empty());

@@ -135,6 +135,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       queue;
   private final ConsumerMetricsCounter metrics;
   private final boolean autoCommit;
+  private final RebalanceListener listener;
   private final OffsetCommitter committer;
   private final CompletableFuture<Done> stopped;
   private final TimerScheduler<Object> timers;
@@ -177,6 +178,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
    * @param queue where started partitions go to the stream
    * @param metrics the stream's counters
    * @param autoCommit whether it commits the emitted positions itself
+   * @param listener told of assignments and revocations
    * @param stopped completed when the actor has stopped
    */
   record Parts<K, V>(
@@ -188,6 +190,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>> queue,
       ConsumerMetricsCounter metrics,
       boolean autoCommit,
+      RebalanceListener listener,
       CompletableFuture<Done> stopped) {}
 
   private GroupMember(
@@ -207,6 +210,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     this.queue = parts.queue();
     this.metrics = parts.metrics();
     this.autoCommit = parts.autoCommit();
+    this.listener = parts.listener();
     this.stopped = parts.stopped();
     this.committer =
         new MemberCommitter(
@@ -373,6 +377,9 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   /** Out of the group: nothing is owned any more, commits are not possible. */
   private void loseEverything() {
     timers.cancel(HEARTBEAT_KEY);
+    if (!assigned.isEmpty()) {
+      listener.revoked(generation, Set.copyOf(assigned));
+    }
     memberId = "";
     assigned.clear();
     starting.clear();
@@ -408,8 +415,14 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       }
     }
     starting.retainAll(assignment.partitions());
+    Set<TopicPartition> taken = new HashSet<>(assigned);
+    taken.removeAll(assignment.partitions());
+    if (!taken.isEmpty()) {
+      listener.revoked(generation, taken);
+    }
     assigned.clear();
     assigned.addAll(assignment.partitions());
+    listener.assigned(memberId, generation, Set.copyOf(assigned));
     Set<TopicPartition> added = new HashSet<>(assigned);
     added.removeAll(running.keySet());
     added.removeAll(starting);
@@ -531,6 +544,11 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     }
     if (autoCommit) {
       commitConsumed(revoked);
+    }
+    Set<TopicPartition> held = new HashSet<>(revoked);
+    held.retainAll(assigned);
+    if (!held.isEmpty()) {
+      listener.revoked(revoke.generation(), held);
     }
     revoked.forEach(
         tp -> {

@@ -38,8 +38,9 @@ final class GroupSources {
           partitioned(
               ConsumerSettings<K, V> settings,
               AutoSubscription subscription,
+              RebalanceListener listener,
               Function<String, RecipientRef<GroupCommand>> coordinators) {
-    return queued(settings, subscription, coordinators, false)
+    return queued(settings, subscription, coordinators, false, listener)
         .watchTermination(GroupControl::watching);
   }
 
@@ -48,7 +49,7 @@ final class GroupSources {
       ConsumerSettings<K, V> settings,
       AutoSubscription subscription,
       Function<String, RecipientRef<GroupCommand>> coordinators) {
-    return queued(settings, subscription, coordinators, false)
+    return queued(settings, subscription, coordinators, false, RebalanceListener.NONE)
         .flatMapMerge(MAX_PARTITIONS, Pair::second)
         .watchTermination(GroupControl::watching);
   }
@@ -61,7 +62,12 @@ final class GroupSources {
       ConsumerSettings<K, V> settings,
       AutoSubscription subscription,
       Function<String, RecipientRef<GroupCommand>> coordinators) {
-    return queued(settings, subscription, coordinators, settings.enableAutoCommit())
+    return queued(
+            settings,
+            subscription,
+            coordinators,
+            settings.enableAutoCommit(),
+            RebalanceListener.NONE)
         .flatMapMerge(MAX_PARTITIONS, Pair::second)
         .map(
             message -> {
@@ -77,7 +83,8 @@ final class GroupSources {
           ConsumerSettings<K, V> settings,
           AutoSubscription subscription,
           Function<String, RecipientRef<GroupCommand>> coordinators,
-          boolean autoCommit) {
+          boolean autoCommit,
+          RebalanceListener listener) {
     GroupIds.validate(settings.groupId());
     if (settings.heartbeatInterval().compareTo(settings.sessionTimeout()) >= 0) {
       // Checked here rather than by each setter, so that the two can be changed in any order.
@@ -103,6 +110,7 @@ final class GroupSources {
                     coordinator,
                     PartitionAccess.of(settings.runnel().node()),
                     autoCommit,
+                    listener,
                     queue));
   }
 }

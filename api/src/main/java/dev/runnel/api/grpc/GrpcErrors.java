@@ -39,7 +39,7 @@ public final class GrpcErrors {
   /** The gRPC status code a Runnel error is sent with. */
   public static Status.Code statusCode(ErrorCode code) {
     return switch (code) {
-      case UNKNOWN_TOPIC_OR_PARTITION -> Status.Code.NOT_FOUND;
+      case UNKNOWN_TOPIC_OR_PARTITION, GROUP_ID_NOT_FOUND -> Status.Code.NOT_FOUND;
       case TOPIC_ALREADY_EXISTS, DUPLICATE_SEQUENCE_NUMBER -> Status.Code.ALREADY_EXISTS;
       case INVALID_TOPIC_EXCEPTION,
               INVALID_PARTITIONS,
@@ -47,9 +47,18 @@ public final class GrpcErrors {
               INVALID_REQUEST,
               RECORD_TOO_LARGE,
               CORRUPT_MESSAGE,
-              INVALID_RECORD ->
+              INVALID_RECORD,
+              INVALID_GROUP_ID,
+              INVALID_SESSION_TIMEOUT ->
           Status.Code.INVALID_ARGUMENT;
-      case TOPIC_DELETION_IN_PROGRESS, OUT_OF_ORDER_SEQUENCE_NUMBER, PRODUCER_FENCED ->
+      case TOPIC_DELETION_IN_PROGRESS,
+              OUT_OF_ORDER_SEQUENCE_NUMBER,
+              PRODUCER_FENCED,
+              UNKNOWN_MEMBER_ID,
+              ILLEGAL_GENERATION,
+              FENCED_MEMBER_EPOCH,
+              INCONSISTENT_GROUP_PROTOCOL,
+              NON_EMPTY_GROUP ->
           Status.Code.FAILED_PRECONDITION;
       case OFFSET_OUT_OF_RANGE -> Status.Code.OUT_OF_RANGE;
       case BUFFER_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
@@ -76,11 +85,6 @@ public final class GrpcErrors {
             .addBinary(STATUS_DETAILS_KEY, ByteString.fromArrayUnsafe(details.toByteArray()))
             .build();
     return new GrpcServiceException(status, metadata);
-  }
-
-  /** A call the server does not serve (yet), with why. */
-  public static GrpcServiceException unimplemented(String message) {
-    return new GrpcServiceException(Status.UNIMPLEMENTED.withDescription(message));
   }
 
   /**

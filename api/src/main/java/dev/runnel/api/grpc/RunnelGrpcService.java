@@ -3,11 +3,20 @@ package dev.runnel.api.grpc;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
+import akka.japi.Pair;
+import akka.stream.BoundedSourceQueue;
+import akka.stream.QueueOfferResult;
 import akka.stream.SharedKillSwitch;
+import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
+import dev.runnel.actors.group.CommitReply;
+import dev.runnel.actors.group.GroupCommand.CommitOffsets;
+import dev.runnel.actors.group.GroupDescription;
+import dev.runnel.actors.group.GroupIds;
+import dev.runnel.actors.group.OffsetAndMetadata;
 import dev.runnel.actors.partition.Acks;
 import dev.runnel.actors.partition.AppendReply;
 import dev.runnel.actors.partition.OffsetSpec;
@@ -17,12 +26,17 @@ import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.actors.topic.TopicRegistryCommand.AllocateProducerId;
 import dev.runnel.api.Runnel;
 import dev.runnel.api.RunnelAdmin;
+import dev.runnel.api.admin.ConsumerGroupListing;
+import dev.runnel.api.admin.ConsumerGroupOffset;
 import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.consumer.AutoOffsetReset;
+import dev.runnel.api.consumer.CommittableMessage;
 import dev.runnel.api.consumer.Consumer;
 import dev.runnel.api.consumer.ConsumerSettings;
+import dev.runnel.api.consumer.RebalanceListener;
 import dev.runnel.api.consumer.Subscriptions;
 import dev.runnel.api.grpc.v1.AlterTopicConfigRequest;
+import dev.runnel.api.grpc.v1.Assignment;
 import dev.runnel.api.grpc.v1.CommitOffsetsRequest;
 import dev.runnel.api.grpc.v1.CommitOffsetsResponse;
 import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
@@ -30,6 +44,8 @@ import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumeResponse;
 import dev.runnel.api.grpc.v1.CreatePartitionsRequest;
 import dev.runnel.api.grpc.v1.CreateTopicRequest;
+import dev.runnel.api.grpc.v1.DeleteGroupRequest;
+import dev.runnel.api.grpc.v1.DeleteGroupResponse;
 import dev.runnel.api.grpc.v1.DeleteTopicRequest;
 import dev.runnel.api.grpc.v1.DeleteTopicResponse;
 import dev.runnel.api.grpc.v1.DescribeGroupRequest;
@@ -38,6 +54,8 @@ import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.FetchOffsetsRequest;
 import dev.runnel.api.grpc.v1.FetchOffsetsResponse;
 import dev.runnel.api.grpc.v1.GroupEvent;
+import dev.runnel.api.grpc.v1.GroupListing;
+import dev.runnel.api.grpc.v1.GroupRecords;
 import dev.runnel.api.grpc.v1.InitProducerRequest;
 import dev.runnel.api.grpc.v1.InitProducerResponse;
 import dev.runnel.api.grpc.v1.ListGroupsRequest;
@@ -46,6 +64,7 @@ import dev.runnel.api.grpc.v1.ListOffsetsRequest;
 import dev.runnel.api.grpc.v1.ListOffsetsResponse;
 import dev.runnel.api.grpc.v1.ListTopicsRequest;
 import dev.runnel.api.grpc.v1.ListTopicsResponse;
+import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.PartitionOffset;
 import dev.runnel.api.grpc.v1.PartitionOffsetRequest;
 import dev.runnel.api.grpc.v1.PartitionResult;
@@ -55,6 +74,7 @@ import dev.runnel.api.grpc.v1.ProduceResponse;
 import dev.runnel.api.grpc.v1.ProducerIdentity;
 import dev.runnel.api.grpc.v1.ResetGroupOffsetsRequest;
 import dev.runnel.api.grpc.v1.ResetGroupOffsetsResponse;
+import dev.runnel.api.grpc.v1.Revocation;
 import dev.runnel.api.grpc.v1.RunnelService;
 import dev.runnel.api.grpc.v1.TimestampType;
 import dev.runnel.api.grpc.v1.TopicDescription;
@@ -66,12 +86,16 @@ import dev.runnel.persistence.record.RecordBatch;
 import dev.runnel.persistence.record.RecordBatchCodec;
 import dev.runnel.sharding.Partitioner;
 import dev.runnel.sharding.RunnelNode;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -91,8 +115,14 @@ import java.util.concurrent.Executor;
  * reading therefore stops the server reading the log for it.
  *
  * <p>Requests are checked before anything happens; a rejected request changes nothing and fails
- * with a {@link RunnelException} that {@link GrpcErrors} turns into a status. The consumer group
- * calls answer {@code UNIMPLEMENTED} in this version.
+ * with a {@link RunnelException} that {@link GrpcErrors} turns into a status.
+ *
+ * <p>A ConsumeGroup call runs a group member for the client ({@link
+ * Consumer#committablePartitionedSource} with a {@link RebalanceListener}): its assignments and
+ * revocations go to the client as events, ahead of the records, and the partitions' records are
+ * read only as the client reads, as for Consume. The member leaves the group when the call ends.
+ * Commits go straight to the group's coordinator with the client's member id and generation, which
+ * fences them as it fences the embedded members' commits.
  *
  * <p>Thread-safe; every stage completes on the node's executor.
  */
@@ -100,9 +130,11 @@ public final class RunnelGrpcService implements RunnelService {
 
   private static final RecordBatchCodec CODEC = new RecordBatchCodec();
 
-  /** The message of the group calls until consumer groups are served. */
-  static final String GROUPS_UNIMPLEMENTED =
-      "Consumer groups are not served by this server version: rpc=";
+  /** How many assignments and revocations a group stream holds for a client that does not read. */
+  private static final int GROUP_EVENTS_BUFFER = 1024;
+
+  /** How many partitions one group stream reads at once. */
+  private static final int MAX_GROUP_PARTITIONS = 4096;
 
   private final Runnel runnel;
   private final RunnelNode node;
@@ -368,23 +400,11 @@ public final class RunnelGrpcService implements RunnelService {
     int maxRecords;
     try {
       tp = readablePartition(in.getTopic(), in.getPartition());
-      if (in.getMaxRecordsPerResponse() < 0) {
-        throw invalid("negative max_records_per_response");
-      }
       if (in.getStartCase() == ConsumeRequest.StartCase.OFFSET && in.getOffset() < 0) {
         throw invalid("negative offset, topicPartition=" + tp + ", offset=" + in.getOffset());
       }
-      AutoOffsetReset reset =
-          switch (in.getReset()) {
-            case OFFSET_RESET_NONE -> AutoOffsetReset.NONE;
-            case OFFSET_RESET_EARLIEST -> AutoOffsetReset.EARLIEST;
-            case OFFSET_RESET_LATEST -> AutoOffsetReset.LATEST;
-            default -> throw invalid("unknown reset, reset=" + in.getResetValue());
-          };
-      maxRecords =
-          in.getMaxRecordsPerResponse() == 0
-              ? settings.maxRecordsPerResponse()
-              : in.getMaxRecordsPerResponse();
+      AutoOffsetReset reset = reset(in.getReset(), in.getResetValue());
+      maxRecords = maxRecords(in.getMaxRecordsPerResponse());
       consumerSettings =
           ConsumerSettings.create(
                   runnel, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
@@ -415,7 +435,6 @@ public final class RunnelGrpcService implements RunnelService {
         in.getFollow()
             ? CompletableFuture.completedFuture(Long.MAX_VALUE)
             : offset(tp, OffsetSpec.latest());
-    int weightPerRecord = Math.max(1, settings.maxBytesPerResponse() / maxRecords);
     return start.thenCombineAsync(
         end,
         (from, until) -> {
@@ -439,15 +458,52 @@ public final class RunnelGrpcService implements RunnelService {
           }
           return records
               .via(consumeStreams.flow())
-              .batchWeighted(
-                  (long) maxRecords * weightPerRecord,
-                  record -> (long) Math.max(weightPerRecord, recordBytes(record)),
-                  record -> ConsumeResponse.newBuilder().addRecords(toProto(record)),
-                  (response, record) -> response.addRecords(toProto(record)))
-              .map(ConsumeResponse.Builder::build)
+              .via(batched(maxRecords))
+              .map(batch -> ConsumeResponse.newBuilder().addAllRecords(batch).build())
               .mapMaterializedValue(ignored -> NotUsed.getInstance());
         },
         executor);
+  }
+
+  private static AutoOffsetReset reset(OffsetReset reset, int value) {
+    return switch (reset) {
+      case OFFSET_RESET_NONE -> AutoOffsetReset.NONE;
+      case OFFSET_RESET_EARLIEST -> AutoOffsetReset.EARLIEST;
+      case OFFSET_RESET_LATEST -> AutoOffsetReset.LATEST;
+      default -> throw invalid("unknown reset, reset=" + value);
+    };
+  }
+
+  private int maxRecords(int asked) {
+    if (asked < 0) {
+      throw invalid("negative max_records_per_response");
+    }
+    return asked == 0 ? settings.maxRecordsPerResponse() : asked;
+  }
+
+  /**
+   * Groups records that are ready together into responses of at most {@code maxRecords} records and
+   * about {@code consume.max-bytes-per-response}; never waits for more.
+   */
+  private Flow<
+          dev.runnel.api.consumer.ConsumerRecord<byte[], byte[]>,
+          List<dev.runnel.api.grpc.v1.ConsumerRecord>,
+          NotUsed>
+      batched(int maxRecords) {
+    int weightPerRecord = Math.max(1, settings.maxBytesPerResponse() / maxRecords);
+    return Flow.<dev.runnel.api.consumer.ConsumerRecord<byte[], byte[]>>create()
+        .batchWeighted(
+            (long) maxRecords * weightPerRecord,
+            record -> (long) Math.max(weightPerRecord, recordBytes(record)),
+            record -> {
+              List<dev.runnel.api.grpc.v1.ConsumerRecord> batch = new ArrayList<>();
+              batch.add(toProto(record));
+              return batch;
+            },
+            (batch, record) -> {
+              batch.add(toProto(record));
+              return batch;
+            });
   }
 
   private static int recordBytes(dev.runnel.api.consumer.ConsumerRecord<byte[], byte[]> record) {
@@ -540,36 +596,325 @@ public final class RunnelGrpcService implements RunnelService {
 
   @Override
   public Source<GroupEvent, NotUsed> consumeGroup(ConsumeGroupRequest in) {
-    return Source.failed(GrpcErrors.unimplemented(GROUPS_UNIMPLEMENTED + "ConsumeGroup"));
+    ConsumerSettings<byte[], byte[]> consumerSettings;
+    int maxRecords;
+    try {
+      if (in.getTopicsCount() == 0) {
+        throw invalid("no topics, groupId=" + in.getGroupId());
+      }
+      if (in.getSessionTimeoutMs() < 0) {
+        throw invalid("negative session_timeout_ms, groupId=" + in.getGroupId());
+      }
+      maxRecords = maxRecords(in.getMaxRecordsPerResponse());
+      consumerSettings =
+          ConsumerSettings.create(
+                  runnel, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
+              .withGroupId(in.getGroupId())
+              .withClientId(in.getClientId())
+              .withAutoOffsetReset(reset(in.getReset(), in.getResetValue()))
+              .withBufferBatches(settings.consumerBufferBatches());
+      if (in.getSessionTimeoutMs() > 0) {
+        Duration session = Duration.ofMillis(in.getSessionTimeoutMs());
+        Duration third = session.dividedBy(3);
+        consumerSettings =
+            consumerSettings
+                .withSessionTimeout(session)
+                .withHeartbeatInterval(
+                    third.compareTo(consumerSettings.heartbeatInterval()) < 0
+                        ? third
+                        : consumerSettings.heartbeatInterval());
+      }
+      GroupIds.validate(in.getGroupId());
+    } catch (RunnelException e) {
+      return Source.failed(e);
+    }
+    ConsumerSettings<byte[], byte[]> member = consumerSettings;
+    return Source.fromMaterializer(
+            (materializer, attributes) -> groupEvents(in, member, maxRecords))
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  /**
+   * One member's stream: assignments and revocations from its listener, preferred over the records
+   * of its partitions so that an assignment comes before the records it adds. The member leaves the
+   * group as soon as the stream ends, however it ends.
+   */
+  private Source<GroupEvent, NotUsed> groupEvents(
+      ConsumeGroupRequest in, ConsumerSettings<byte[], byte[]> member, int maxRecords) {
+    Pair<BoundedSourceQueue<GroupEvent>, Source<GroupEvent, NotUsed>> control =
+        Source.<GroupEvent>queue(GROUP_EVENTS_BUFFER).preMaterialize(system);
+    BoundedSourceQueue<GroupEvent> events = control.first();
+    RebalanceListener listener =
+        new RebalanceListener() {
+          @Override
+          public void assigned(
+              String memberId, int generation, Set<dev.runnel.actors.TopicPartition> held) {
+            offer(
+                GroupEvent.newBuilder()
+                    .setAssignment(
+                        Assignment.newBuilder()
+                            .setMemberId(memberId)
+                            .setGenerationId(generation)
+                            .addAllPartitions(sorted(held)))
+                    .build());
+          }
+
+          @Override
+          public void revoked(int generation, Set<dev.runnel.actors.TopicPartition> revoked) {
+            offer(
+                GroupEvent.newBuilder()
+                    .setRevocation(
+                        Revocation.newBuilder()
+                            .setGenerationId(generation)
+                            .addAllPartitions(sorted(revoked)))
+                    .build());
+          }
+
+          private void offer(GroupEvent event) {
+            if (events.offer(event) == QueueOfferResult.dropped()) {
+              events.fail(
+                  new RunnelException(
+                      ErrorCode.NOT_AVAILABLE,
+                      "Too many group events unread: groupId=" + in.getGroupId()));
+            }
+          }
+        };
+    return Consumer.committablePartitionedSource(
+            member, Subscriptions.topics(Set.copyOf(in.getTopicsList())), listener)
+        .flatMapMerge(
+            MAX_GROUP_PARTITIONS,
+            partition ->
+                partition
+                    .second()
+                    .map(CommittableMessage::record)
+                    .via(batched(maxRecords))
+                    .map(
+                        records ->
+                            GroupEvent.newBuilder()
+                                .setRecords(
+                                    GroupRecords.newBuilder()
+                                        .setPartition(toProto(partition.first()))
+                                        .addAllRecords(records))
+                                .build()))
+        .mergePreferred(control.second(), true, true)
+        .via(consumeStreams.flow())
+        .watchTermination(
+            (consumer, ended) -> {
+              ended.whenCompleteAsync((done, failure) -> consumer.shutdown(), executor);
+              return NotUsed.getInstance();
+            });
+  }
+
+  private static List<dev.runnel.api.grpc.v1.TopicPartition> sorted(
+      Set<dev.runnel.actors.TopicPartition> partitions) {
+    return partitions.stream()
+        .sorted(
+            Comparator.comparing(dev.runnel.actors.TopicPartition::topic)
+                .thenComparingInt(dev.runnel.actors.TopicPartition::partition))
+        .map(RunnelGrpcService::toProto)
+        .toList();
+  }
+
+  private static dev.runnel.api.grpc.v1.TopicPartition toProto(
+      dev.runnel.actors.TopicPartition tp) {
+    return dev.runnel.api.grpc.v1.TopicPartition.newBuilder()
+        .setTopic(tp.topic())
+        .setPartition(tp.partition())
+        .build();
+  }
+
+  private static dev.runnel.actors.TopicPartition fromProto(
+      dev.runnel.api.grpc.v1.TopicPartition tp) {
+    if (tp.getTopic().isEmpty() || tp.getPartition() < 0) {
+      throw invalid("bad partition, topic=" + tp.getTopic() + ", partition=" + tp.getPartition());
+    }
+    return new dev.runnel.actors.TopicPartition(tp.getTopic(), tp.getPartition());
   }
 
   @Override
   public CompletionStage<CommitOffsetsResponse> commitOffsets(CommitOffsetsRequest in) {
-    return groupsUnimplemented("CommitOffsets");
+    String request = "request=commitOffsets, groupId=" + in.getGroupId();
+    Map<dev.runnel.actors.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    try {
+      GroupIds.validate(in.getGroupId());
+      if (in.getOffsetsCount() == 0) {
+        throw invalid("no offsets, groupId=" + in.getGroupId());
+      }
+      for (dev.runnel.api.grpc.v1.OffsetAndMetadata offset : in.getOffsetsList()) {
+        offsets.put(
+            fromProto(offset.getPartition()),
+            new OffsetAndMetadata(offset.getOffset(), offset.getMetadata()));
+      }
+    } catch (RunnelException e) {
+      return Completions.failed(e, executor);
+    }
+    CompletionStage<CommitReply> answer =
+        node.group(in.getGroupId())
+            .ask(
+                replyTo ->
+                    new CommitOffsets(in.getMemberId(), in.getGenerationId(), offsets, replyTo),
+                settings.requestTimeout());
+    return Completions.onExecutor(
+        answer.thenApply(
+            reply -> {
+              if (reply instanceof CommitReply.CommitFailed failed) {
+                throw new RunnelException(failed.code(), failed.message());
+              }
+              return CommitOffsetsResponse.getDefaultInstance();
+            }),
+        executor,
+        request);
   }
 
   @Override
   public CompletionStage<FetchOffsetsResponse> fetchOffsets(FetchOffsetsRequest in) {
-    return groupsUnimplemented("FetchOffsets");
+    Set<dev.runnel.actors.TopicPartition> wanted = new HashSet<>();
+    try {
+      in.getPartitionsList().forEach(tp -> wanted.add(fromProto(tp)));
+    } catch (RunnelException e) {
+      return Completions.failed(e, executor);
+    }
+    return admin
+        .listConsumerGroupOffsets(in.getGroupId())
+        .thenApply(
+            offsets -> {
+              FetchOffsetsResponse.Builder response = FetchOffsetsResponse.newBuilder();
+              offsets.forEach(
+                  (tp, offset) -> {
+                    if (wanted.isEmpty() || wanted.contains(tp)) {
+                      response.addOffsets(toProto(tp, offset));
+                    }
+                  });
+              return response.build();
+            });
+  }
+
+  private static dev.runnel.api.grpc.v1.OffsetAndMetadata toProto(
+      dev.runnel.actors.TopicPartition tp, ConsumerGroupOffset offset) {
+    return dev.runnel.api.grpc.v1.OffsetAndMetadata.newBuilder()
+        .setPartition(toProto(tp))
+        .setOffset(offset.committedOffset())
+        .setMetadata(offset.metadata())
+        .setHighWatermark(offset.highWatermark())
+        .setLag(offset.lag())
+        .build();
   }
 
   @Override
   public CompletionStage<ListGroupsResponse> listGroups(ListGroupsRequest in) {
-    return groupsUnimplemented("ListGroups");
+    return admin
+        .listConsumerGroups()
+        .thenApply(
+            groups -> {
+              ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
+              groups.stream()
+                  .sorted(Comparator.comparing(ConsumerGroupListing::groupId))
+                  .forEach(
+                      group ->
+                          response.addGroups(
+                              GroupListing.newBuilder()
+                                  .setGroupId(group.groupId())
+                                  .setState(group.state().name())));
+              return response.build();
+            });
   }
 
   @Override
   public CompletionStage<DescribeGroupResponse> describeGroup(DescribeGroupRequest in) {
-    return groupsUnimplemented("DescribeGroup");
+    return admin
+        .describeConsumerGroup(in.getGroupId())
+        .thenCombine(
+            admin.listConsumerGroupOffsets(in.getGroupId()),
+            (group, offsets) -> {
+              DescribeGroupResponse.Builder response =
+                  DescribeGroupResponse.newBuilder()
+                      .setGroupId(group.groupId())
+                      .setState(group.state().name())
+                      .setGenerationId(group.generation())
+                      .setAssignor(group.assignor());
+              for (GroupDescription.MemberDescription member : group.members()) {
+                response.addMembers(
+                    dev.runnel.api.grpc.v1.GroupMember.newBuilder()
+                        .setMemberId(member.memberId())
+                        .setClientId(member.clientId())
+                        .setClientHost(member.host())
+                        .addAllAssignment(sorted(member.assignment())));
+              }
+              offsets.forEach((tp, offset) -> response.addOffsets(toProto(tp, offset)));
+              return response.build();
+            });
   }
 
   @Override
   public CompletionStage<ResetGroupOffsetsResponse> resetGroupOffsets(ResetGroupOffsetsRequest in) {
-    return groupsUnimplemented("ResetGroupOffsets");
+    List<dev.runnel.actors.TopicPartition> partitions = new ArrayList<>();
+    try {
+      GroupIds.validate(in.getGroupId());
+      TopicMetadata topic = readableTopic(in.getTopic());
+      if (in.getPartitionsCount() == 0) {
+        for (int p = 0; p < topic.partitions(); p++) {
+          partitions.add(new dev.runnel.actors.TopicPartition(topic.name(), p));
+        }
+      }
+      for (int p : in.getPartitionsList()) {
+        partitions.add(readablePartition(in.getTopic(), p));
+      }
+      if (in.getToCase() == ResetGroupOffsetsRequest.ToCase.TO_NOT_SET) {
+        throw invalid("no target: spec, timestamp or offset, groupId=" + in.getGroupId());
+      }
+      if (in.getToCase() == ResetGroupOffsetsRequest.ToCase.OFFSET && in.getOffset() < 0) {
+        throw invalid("negative offset, groupId=" + in.getGroupId() + ", offset=" + in.getOffset());
+      }
+    } catch (RunnelException e) {
+      return Completions.failed(e, executor);
+    }
+    CompletionStage<Map<dev.runnel.actors.TopicPartition, Long>> reset;
+    if (in.getToCase() == ResetGroupOffsetsRequest.ToCase.OFFSET) {
+      Map<dev.runnel.actors.TopicPartition, Long> offsets = new HashMap<>();
+      partitions.forEach(tp -> offsets.put(tp, in.getOffset()));
+      reset =
+          in.getDryRun()
+              ? CompletableFuture.completedFuture(offsets)
+              : admin.alterConsumerGroupOffsets(in.getGroupId(), offsets);
+    } else {
+      OffsetSpec spec =
+          in.getToCase() == ResetGroupOffsetsRequest.ToCase.TIMESTAMP
+              ? OffsetSpec.forTimestamp(in.getTimestamp())
+              : in.getSpec() == dev.runnel.api.grpc.v1.OffsetSpec.OFFSET_SPEC_LATEST
+                  ? OffsetSpec.latest()
+                  : OffsetSpec.earliest();
+      Map<dev.runnel.actors.TopicPartition, OffsetSpec> specs = new HashMap<>();
+      partitions.forEach(tp -> specs.put(tp, spec));
+      reset =
+          in.getDryRun()
+              ? admin.resolveOffsets(specs)
+              : admin.resetConsumerGroupOffsets(in.getGroupId(), specs);
+    }
+    return reset.thenApply(
+        offsets -> {
+          ResetGroupOffsetsResponse.Builder response = ResetGroupOffsetsResponse.newBuilder();
+          offsets.entrySet().stream()
+              .sorted(
+                  Comparator.comparingInt(
+                      (Map.Entry<dev.runnel.actors.TopicPartition, Long> e) ->
+                          e.getKey().partition()))
+              .forEach(
+                  e ->
+                      response.addOffsets(
+                          dev.runnel.api.grpc.v1.OffsetAndMetadata.newBuilder()
+                              .setPartition(toProto(e.getKey()))
+                              .setOffset(e.getValue())
+                              .setHighWatermark(-1)
+                              .setLag(-1)));
+          return response.build();
+        });
   }
 
-  private static <T> CompletionStage<T> groupsUnimplemented(String rpc) {
-    return CompletableFuture.failedFuture(GrpcErrors.unimplemented(GROUPS_UNIMPLEMENTED + rpc));
+  @Override
+  public CompletionStage<DeleteGroupResponse> deleteGroup(DeleteGroupRequest in) {
+    return admin
+        .deleteConsumerGroup(in.getGroupId())
+        .thenApply(done -> DeleteGroupResponse.getDefaultInstance());
   }
 
   // ------------------------------------------------------------------ topics

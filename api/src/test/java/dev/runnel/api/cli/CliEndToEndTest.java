@@ -1,6 +1,8 @@
 package dev.runnel.api.cli;
 
+import static dev.runnel.api.TestNode.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.api.server.ServerProcess;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,6 +155,48 @@ class CliEndToEndTest {
   }
 
   @Test
+  void shouldConsumeAsAGroupMemberResumeFromItsCommitsAndAdministerTheGroup() {
+    ok("", "topics", "create", "grouped", "--partitions=2", address);
+    ok("0\ta\n1\tb\n0\tc\n1\td\n", "produce", "grouped", "-k", address);
+    Run first = ok("", "consume", "grouped", "--group=cli", "--from-beginning", "-n", "4", address);
+    assertEquals(List.of("a", "b", "c", "d"), first.lines().stream().sorted().toList());
+
+    awaitCondition(
+        () -> ok("", "groups", "describe", "cli", address).out().contains("state=EMPTY"),
+        Duration.ofSeconds(30));
+    assertTrue(ok("", "groups", "list", address).lines().contains("cli\tEMPTY"));
+    Run described = ok("", "groups", "describe", "cli", address);
+    List<String> lags = described.lines().stream().filter(line -> line.contains(" lag=")).toList();
+    assertFalse(lags.isEmpty(), described.out());
+    assertTrue(lags.stream().allMatch(line -> line.endsWith(" lag=0")), described.out());
+
+    ok("0\te\n", "produce", "grouped", "-k", address);
+    assertEquals(
+        List.of("e"), ok("", "consume", "grouped", "--group=cli", "-n", "1", address).lines());
+
+    awaitCondition(
+        () -> ok("", "groups", "describe", "cli", address).out().contains("state=EMPTY"),
+        Duration.ofSeconds(30));
+    Run dryRun =
+        ok(
+            "",
+            "groups",
+            "reset-offsets",
+            "cli",
+            "--topic=grouped",
+            "--to-earliest",
+            "--dry-run",
+            address);
+    assertTrue(dryRun.out().startsWith("Would commit"), dryRun.out());
+    Run reset =
+        ok("", "groups", "reset-offsets", "cli", "--topic=grouped", "--to-earliest", address);
+    assertEquals(
+        2, reset.lines().stream().filter(line -> line.endsWith(" offset=0")).count(), reset.out());
+    ok("", "groups", "delete", "cli", address);
+    assertTrue(ok("", "groups", "list", address).out().isEmpty());
+  }
+
+  @Test
   void shouldExitWithCodesScriptsCanRelyOn() throws Exception {
     Run missing = runnel("", "topics", "describe", "missing", address);
     assertEquals(RunnelCli.NOT_FOUND, missing.exitCode());
@@ -163,6 +205,9 @@ class CliEndToEndTest {
     assertEquals(RunnelCli.NOT_FOUND, runnel("x\n", "produce", "missing", address).exitCode());
     assertEquals(RunnelCli.USAGE, runnel("", "topics", "create", address).exitCode());
     assertEquals(RunnelCli.USAGE, runnel("", "consume", "t", "--format=xml", address).exitCode());
+    assertEquals(
+        RunnelCli.USAGE,
+        runnel("", "consume", "t", "--group=g", "--partition=0", address).exitCode());
 
     ok("", "topics", "create", "ranged", "--partitions=1", address);
     Run outOfRange =
@@ -170,9 +215,9 @@ class CliEndToEndTest {
     assertEquals(RunnelCli.FAILED, outOfRange.exitCode());
     assertTrue(outOfRange.err().contains("OFFSET_OUT_OF_RANGE"), outOfRange.err());
 
-    Run group = runnel("", "groups", "list", address);
-    assertEquals(RunnelCli.FAILED, group.exitCode());
-    assertTrue(group.err().contains("not served"), group.err());
+    Run noGroup = runnel("", "groups", "delete", "never-used", address);
+    assertEquals(RunnelCli.NOT_FOUND, noGroup.exitCode());
+    assertTrue(noGroup.err().contains("GROUP_ID_NOT_FOUND"), noGroup.err());
 
     int closedPort;
     try (ServerSocket free = new ServerSocket(0)) {
@@ -223,17 +268,6 @@ class CliEndToEndTest {
   private static String text(ByteArrayOutputStream stream) {
     synchronized (stream) {
       return stream.toString(StandardCharsets.UTF_8);
-    }
-  }
-
-  /** Polls {@code condition} until it holds; fails after {@code timeout}. */
-  private static void awaitCondition(BooleanSupplier condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Condition not met within " + timeout);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 }

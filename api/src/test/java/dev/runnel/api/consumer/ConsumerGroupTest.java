@@ -355,8 +355,15 @@ class ConsumerGroupTest {
           return null;
         });
     members.forEach(m -> result(m.control.shutdown()));
-    members.forEach(
-        m -> assertFalse(m.reading().stream().findAny().isPresent(), "shutdown ends every source"));
+    // Each inner source reports its end on its own, after the shutdown may have completed.
+    probe.awaitAssert(
+        () -> {
+          members.forEach(
+              m ->
+                  assertFalse(
+                      m.reading().stream().findAny().isPresent(), "shutdown ends every source"));
+          return null;
+        });
   }
 
   @Test

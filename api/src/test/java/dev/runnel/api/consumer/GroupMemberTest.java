@@ -185,6 +185,7 @@ class GroupMemberTest {
         GroupSources.partitioned(
                 settings("g1").withPartitionAssignmentStrategy("roundrobin"),
                 Subscriptions.topics("members"),
+                RebalanceListener.NONE,
                 id -> coordinator.ref())
             .map(seen::run)
             .to(Sink.ignore())

@@ -1,5 +1,6 @@
 package dev.runnel.api.grpc;
 
+import static dev.runnel.api.TestNode.awaitCondition;
 import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,32 +10,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.ActorSystem;
 import akka.grpc.GrpcClientSettings;
 import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
 import com.google.rpc.ErrorInfo;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.grpc.v1.Acks;
+import dev.runnel.api.grpc.v1.Assignment;
+import dev.runnel.api.grpc.v1.CommitOffsetsRequest;
+import dev.runnel.api.grpc.v1.CommitOffsetsResponse;
 import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
 import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumeResponse;
 import dev.runnel.api.grpc.v1.ConsumerRecord;
 import dev.runnel.api.grpc.v1.CreateTopicRequest;
+import dev.runnel.api.grpc.v1.DeleteGroupRequest;
 import dev.runnel.api.grpc.v1.DeleteTopicRequest;
+import dev.runnel.api.grpc.v1.DescribeGroupRequest;
+import dev.runnel.api.grpc.v1.DescribeGroupResponse;
 import dev.runnel.api.grpc.v1.DescribeTopicRequest;
+import dev.runnel.api.grpc.v1.FetchOffsetsRequest;
+import dev.runnel.api.grpc.v1.FetchOffsetsResponse;
+import dev.runnel.api.grpc.v1.GroupEvent;
+import dev.runnel.api.grpc.v1.GroupRecords;
 import dev.runnel.api.grpc.v1.Header;
 import dev.runnel.api.grpc.v1.InitProducerRequest;
 import dev.runnel.api.grpc.v1.InitProducerResponse;
+import dev.runnel.api.grpc.v1.ListGroupsRequest;
 import dev.runnel.api.grpc.v1.ListOffsetsRequest;
 import dev.runnel.api.grpc.v1.ListOffsetsResponse;
 import dev.runnel.api.grpc.v1.ListTopicsRequest;
+import dev.runnel.api.grpc.v1.OffsetAndMetadata;
+import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.OffsetSpec;
 import dev.runnel.api.grpc.v1.PartitionResult;
 import dev.runnel.api.grpc.v1.ProduceRequest;
 import dev.runnel.api.grpc.v1.ProduceResponse;
 import dev.runnel.api.grpc.v1.ProducerIdentity;
 import dev.runnel.api.grpc.v1.ProducerRecord;
+import dev.runnel.api.grpc.v1.ResetGroupOffsetsRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import dev.runnel.api.grpc.v1.TopicDescription;
+import dev.runnel.api.grpc.v1.TopicPartition;
 import dev.runnel.api.server.RunnelServer;
 import dev.runnel.api.server.ServerConfig;
 import dev.runnel.sharding.Partitioner;
@@ -43,10 +60,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -419,14 +439,238 @@ class GrpcServiceTest {
     assertTrue(fromEnd.isEmpty());
   }
 
+  /** A ConsumeGroup call read one event at a time, remembering what its member holds. */
+  private static final class GroupStream {
+    private final String groupId;
+    private final SinkQueueWithCancel<GroupEvent> events;
+    private Assignment assignment = Assignment.getDefaultInstance();
+    private final List<GroupRecords> records = new ArrayList<>();
+
+    GroupStream(String group, String topic) {
+      groupId = group;
+      events =
+          client
+              .consumeGroup(
+                  ConsumeGroupRequest.newBuilder()
+                      .setGroupId(group)
+                      .addTopics(topic)
+                      .setReset(OffsetReset.OFFSET_RESET_EARLIEST)
+                      .build())
+              .runWith(Sink.queue(), clientSystem);
+    }
+
+    /** Reads events until the member holds {@code count} partitions; answers them. */
+    Set<TopicPartition> awaitHolding(int count) {
+      while (assignment.getPartitionsCount() != count) {
+        GroupEvent event = result(events.pull()).orElseThrow();
+        if (event.hasAssignment()) {
+          assignment = event.getAssignment();
+        } else if (event.hasRecords()) {
+          records.add(event.getRecords());
+        }
+      }
+      return Set.copyOf(assignment.getPartitionsList());
+    }
+
+    /** Reads events until {@code count} records came; answers their values. */
+    List<String> awaitRecords(int count) {
+      List<String> values = new ArrayList<>();
+      while (true) {
+        records.forEach(
+            batch -> batch.getRecordsList().forEach(r -> values.add(r.getValue().toStringUtf8())));
+        records.clear();
+        if (values.size() >= count) {
+          return values;
+        }
+        GroupEvent event = result(events.pull()).orElseThrow();
+        if (event.hasAssignment()) {
+          assignment = event.getAssignment();
+        } else if (event.hasRecords()) {
+          records.add(event.getRecords());
+        }
+      }
+    }
+
+    CompletionStage<CommitOffsetsResponse> commit(String topic, long offset) {
+      return commitAs(groupId, assignment, topic, offset);
+    }
+  }
+
+  private static void produceTo(String topic, int partition, String... values) {
+    ProduceRequest.Builder request =
+        ProduceRequest.newBuilder().setTopic(topic).setPartition(partition);
+    for (String value : values) {
+      request.addRecords(record(null, value));
+    }
+    result(client.produce(request.build()));
+  }
+
   @Test
-  void shouldAnswerGroupCallsUnimplemented() {
-    StatusRuntimeException failure =
-        failure(
-            client
-                .consumeGroup(ConsumeGroupRequest.newBuilder().setGroupId("g").build())
-                .runWith(Sink.seq(), clientSystem));
-    assertEquals(Status.Code.UNIMPLEMENTED, failure.getStatus().getCode());
-    assertTrue(failure.getStatus().getDescription().contains("ConsumeGroup"));
+  void shouldSharePartitionsAmongGroupStreamsAndGiveThemAllToTheOneLeft() {
+    createTopic("shared", 4);
+    for (int p = 0; p < 4; p++) {
+      produceTo("shared", p, "v" + p);
+    }
+    GroupStream first = new GroupStream("sharing", "shared");
+    assertEquals(4, first.awaitHolding(4).size());
+    assertEquals(Set.of("v0", "v1", "v2", "v3"), Set.copyOf(first.awaitRecords(4)));
+
+    GroupStream second = new GroupStream("sharing", "shared");
+    Set<TopicPartition> secondHolds = second.awaitHolding(2);
+    Set<TopicPartition> firstHolds = first.awaitHolding(2);
+    Set<TopicPartition> all = new HashSet<>(firstHolds);
+    all.addAll(secondHolds);
+    assertEquals(4, all.size(), "disjoint and covering: " + firstHolds + " " + secondHolds);
+    assertEquals(2, second.awaitRecords(2).size(), "the moved partitions read from the start");
+    assertRejected(
+        Status.Code.FAILED_PRECONDITION,
+        "FENCED_MEMBER_EPOCH",
+        commitAs(
+            "sharing",
+            first.assignment,
+            "shared",
+            secondHolds.iterator().next().getPartition(),
+            1));
+
+    second.events.cancel();
+    assertEquals(4, first.awaitHolding(4).size());
+    first.events.cancel();
+  }
+
+  @Test
+  void shouldResumeFromCommittedOffsetsFenceStaleCommitsAndAdministerGroups() {
+    createTopic("resume", 1);
+    produceTo("resume", 0, "r0", "r1", "r2");
+    GroupStream first = new GroupStream("resumers", "resume");
+    first.awaitHolding(1);
+    assertEquals(List.of("r0", "r1", "r2"), first.awaitRecords(3));
+    result(first.commit("resume", 2));
+    Assignment old = first.assignment;
+    assertRejected(
+        Status.Code.FAILED_PRECONDITION,
+        "ILLEGAL_GENERATION",
+        commitAs(
+            "resumers",
+            old.toBuilder().setGenerationId(old.getGenerationId() + 5).build(),
+            "resume",
+            3));
+    DescribeGroupResponse busy =
+        result(
+            client.describeGroup(DescribeGroupRequest.newBuilder().setGroupId("resumers").build()));
+    assertEquals(1, busy.getMembersCount());
+    assertEquals(
+        List.of(TopicPartition.newBuilder().setTopic("resume").build()),
+        busy.getMembers(0).getAssignmentList());
+    assertEquals(old.getMemberId(), busy.getMembers(0).getMemberId());
+    assertEquals(2, busy.getOffsets(0).getOffset());
+    assertEquals(1, busy.getOffsets(0).getLag());
+    assertRejected(
+        Status.Code.FAILED_PRECONDITION,
+        "NON_EMPTY_GROUP",
+        client.resetGroupOffsets(
+            ResetGroupOffsetsRequest.newBuilder()
+                .setGroupId("resumers")
+                .setTopic("resume")
+                .setSpec(OffsetSpec.OFFSET_SPEC_EARLIEST)
+                .build()));
+    first.events.cancel();
+
+    GroupStream second = new GroupStream("resumers", "resume");
+    second.awaitHolding(1);
+    assertEquals(List.of("r2"), second.awaitRecords(1), "resumes at the committed offset");
+    assertRejected(
+        Status.Code.FAILED_PRECONDITION,
+        "UNKNOWN_MEMBER_ID",
+        commitAs("resumers", old, "resume", 3));
+    result(second.commit("resume", 3));
+    second.events.cancel();
+
+    DescribeGroupRequest describe =
+        DescribeGroupRequest.newBuilder().setGroupId("resumers").build();
+    awaitCondition(
+        () -> result(client.describeGroup(describe)).getMembersCount() == 0,
+        Duration.ofSeconds(30));
+    DescribeGroupResponse empty = result(client.describeGroup(describe));
+    assertEquals("EMPTY", empty.getState());
+    assertTrue(
+        result(client.listGroups(ListGroupsRequest.getDefaultInstance())).getGroupsList().stream()
+            .anyMatch(g -> g.getGroupId().equals("resumers") && g.getState().equals("EMPTY")));
+    FetchOffsetsResponse fetched =
+        result(
+            client.fetchOffsets(FetchOffsetsRequest.newBuilder().setGroupId("resumers").build()));
+    assertEquals(3, fetched.getOffsets(0).getOffset());
+    assertEquals(3, fetched.getOffsets(0).getHighWatermark());
+    assertEquals(0, fetched.getOffsets(0).getLag());
+
+    ResetGroupOffsetsRequest.Builder reset =
+        ResetGroupOffsetsRequest.newBuilder().setGroupId("resumers").setTopic("resume");
+    assertEquals(
+        0,
+        result(
+                client.resetGroupOffsets(
+                    reset.setSpec(OffsetSpec.OFFSET_SPEC_EARLIEST).setDryRun(true).build()))
+            .getOffsets(0)
+            .getOffset());
+    assertEquals(
+        3,
+        result(client.fetchOffsets(FetchOffsetsRequest.newBuilder().setGroupId("resumers").build()))
+            .getOffsets(0)
+            .getOffset(),
+        "a dry run commits nothing");
+    assertEquals(
+        0,
+        result(client.resetGroupOffsets(reset.setDryRun(false).build())).getOffsets(0).getOffset());
+    assertEquals(
+        3,
+        result(client.resetGroupOffsets(reset.setTimestamp(Long.MAX_VALUE / 2).build()))
+            .getOffsets(0)
+            .getOffset());
+    assertEquals(
+        1, result(client.resetGroupOffsets(reset.setOffset(1).build())).getOffsets(0).getOffset());
+    assertEquals(
+        1,
+        result(client.fetchOffsets(FetchOffsetsRequest.newBuilder().setGroupId("resumers").build()))
+            .getOffsets(0)
+            .getOffset());
+
+    result(client.deleteGroup(DeleteGroupRequest.newBuilder().setGroupId("resumers").build()));
+    assertFalse(
+        result(client.listGroups(ListGroupsRequest.getDefaultInstance())).getGroupsList().stream()
+            .anyMatch(g -> g.getGroupId().equals("resumers")));
+    assertRejected(
+        Status.Code.NOT_FOUND,
+        "GROUP_ID_NOT_FOUND",
+        client.deleteGroup(DeleteGroupRequest.newBuilder().setGroupId("resumers").build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_GROUP_ID",
+        client.describeGroup(DescribeGroupRequest.newBuilder().setGroupId("no way").build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_GROUP_ID",
+        client
+            .consumeGroup(
+                ConsumeGroupRequest.newBuilder().setGroupId("no way").addTopics("resume").build())
+            .runWith(Sink.seq(), clientSystem));
+  }
+
+  private static CompletionStage<CommitOffsetsResponse> commitAs(
+      String group, Assignment member, String topic, long offset) {
+    return commitAs(group, member, topic, 0, offset);
+  }
+
+  private static CompletionStage<CommitOffsetsResponse> commitAs(
+      String group, Assignment member, String topic, int partition, long offset) {
+    return client.commitOffsets(
+        CommitOffsetsRequest.newBuilder()
+            .setGroupId(group)
+            .setMemberId(member.getMemberId())
+            .setGenerationId(member.getGenerationId())
+            .addOffsets(
+                OffsetAndMetadata.newBuilder()
+                    .setPartition(
+                        TopicPartition.newBuilder().setTopic(topic).setPartition(partition))
+                    .setOffset(offset))
+            .build());
   }
 }
