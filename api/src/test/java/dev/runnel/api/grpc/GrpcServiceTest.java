@@ -1,0 +1,432 @@
+package dev.runnel.api.grpc;
+
+import static dev.runnel.api.TestNode.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.ActorSystem;
+import akka.grpc.GrpcClientSettings;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
+import com.typesafe.config.ConfigFactory;
+import dev.runnel.api.grpc.v1.Acks;
+import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
+import dev.runnel.api.grpc.v1.ConsumeRequest;
+import dev.runnel.api.grpc.v1.ConsumeResponse;
+import dev.runnel.api.grpc.v1.ConsumerRecord;
+import dev.runnel.api.grpc.v1.CreateTopicRequest;
+import dev.runnel.api.grpc.v1.DeleteTopicRequest;
+import dev.runnel.api.grpc.v1.DescribeTopicRequest;
+import dev.runnel.api.grpc.v1.Header;
+import dev.runnel.api.grpc.v1.InitProducerRequest;
+import dev.runnel.api.grpc.v1.InitProducerResponse;
+import dev.runnel.api.grpc.v1.ListOffsetsRequest;
+import dev.runnel.api.grpc.v1.ListOffsetsResponse;
+import dev.runnel.api.grpc.v1.ListTopicsRequest;
+import dev.runnel.api.grpc.v1.OffsetSpec;
+import dev.runnel.api.grpc.v1.PartitionResult;
+import dev.runnel.api.grpc.v1.ProduceRequest;
+import dev.runnel.api.grpc.v1.ProduceResponse;
+import dev.runnel.api.grpc.v1.ProducerIdentity;
+import dev.runnel.api.grpc.v1.ProducerRecord;
+import dev.runnel.api.grpc.v1.RunnelServiceClient;
+import dev.runnel.api.grpc.v1.TopicDescription;
+import dev.runnel.api.server.RunnelServer;
+import dev.runnel.api.server.ServerConfig;
+import dev.runnel.sharding.Partitioner;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gRPC service through the generated client, against a server in this JVM. */
+class GrpcServiceTest {
+
+  @TempDir static Path dataDir;
+
+  private static RunnelServer server;
+  private static ActorSystem clientSystem;
+  private static RunnelServiceClient client;
+
+  @BeforeAll
+  static void start() {
+    server =
+        RunnelServer.start(
+            ServerConfig.load(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "runnel.data-dir",
+                        dataDir.toString(),
+                        "runnel.fsync",
+                        "never",
+                        "runnel.cluster.port",
+                        0,
+                        "runnel.server.port",
+                        0)),
+                Optional.empty(),
+                Map.of()));
+    result(server.ready());
+    clientSystem =
+        ActorSystem.create("grpc-client", ConfigFactory.parseString("akka.loglevel = WARNING"));
+    client =
+        RunnelServiceClient.create(
+            GrpcClientSettings.connectToServiceAt(
+                    "127.0.0.1", server.grpc().localAddress().getPort(), clientSystem)
+                .withTls(false),
+            clientSystem);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (clientSystem != null) {
+      clientSystem.terminate();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static ProducerRecord record(String key, String value) {
+    ProducerRecord.Builder record = ProducerRecord.newBuilder().setValue(utf8(value));
+    if (key != null) {
+      record.setKey(utf8(key));
+    }
+    return record.build();
+  }
+
+  private static ByteString utf8(String text) {
+    return ByteString.copyFrom(text, StandardCharsets.UTF_8);
+  }
+
+  private static TopicDescription createTopic(String name, int partitions) {
+    return result(
+        client.createTopic(
+            CreateTopicRequest.newBuilder().setName(name).setPartitions(partitions).build()));
+  }
+
+  private static List<ConsumerRecord> consumeToEnd(String topic, int partition, long offset) {
+    List<ConsumeResponse> responses =
+        result(
+            client
+                .consume(
+                    ConsumeRequest.newBuilder()
+                        .setTopic(topic)
+                        .setPartition(partition)
+                        .setOffset(offset)
+                        .setFollow(false)
+                        .build())
+                .runWith(Sink.seq(), clientSystem));
+    List<ConsumerRecord> records = new ArrayList<>();
+    responses.forEach(response -> records.addAll(response.getRecordsList()));
+    return records;
+  }
+
+  /** The status and Runnel error code a call failed with. */
+  private static StatusRuntimeException failure(CompletionStage<?> call) {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> call.toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof StatusRuntimeException, "failure: " + e.getCause());
+    return (StatusRuntimeException) e.getCause();
+  }
+
+  private static void assertRejected(Status.Code status, String code, CompletionStage<?> call) {
+    StatusRuntimeException failure = failure(call);
+    assertEquals(status, failure.getStatus().getCode(), failure.toString());
+    assertEquals(code, GrpcErrors.fromGrpc(failure).orElseThrow().code().name());
+  }
+
+  @Test
+  void shouldProduceAndConsumeRecordsWithKeysHeadersAndNulls() {
+    createTopic("plain", 1);
+    ProducerRecord withHeaders =
+        ProducerRecord.newBuilder()
+            .setKey(utf8("k"))
+            .setTimestamp(1234)
+            .addHeaders(Header.newBuilder().setKey("h").setValue(utf8("v")))
+            .addHeaders(Header.newBuilder().setKey("null-header"))
+            .build();
+    ProduceResponse produced =
+        result(
+            client.produce(
+                ProduceRequest.newBuilder()
+                    .setTopic("plain")
+                    .setPartition(0)
+                    .addRecords(record(null, "one"))
+                    .addRecords(withHeaders)
+                    .build()));
+
+    assertEquals(1, produced.getResultsCount());
+    assertEquals(0, produced.getResults(0).getBaseOffset());
+    assertEquals(List.of(0, 1), produced.getResults(0).getRecordIndexesList());
+    List<ConsumerRecord> records = consumeToEnd("plain", 0, 0);
+    assertEquals(2, records.size());
+    assertFalse(records.get(0).hasKey());
+    assertEquals("one", records.get(0).getValue().toStringUtf8());
+    ConsumerRecord second = records.get(1);
+    assertEquals(1, second.getOffset());
+    assertEquals(1234, second.getTimestamp());
+    assertEquals("k", second.getKey().toStringUtf8());
+    assertFalse(second.hasValue(), "a tombstone has no value");
+    assertEquals("v", second.getHeaders(0).getValue().toStringUtf8());
+    assertFalse(second.getHeaders(1).hasValue());
+    assertEquals(1, consumeToEnd("plain", 0, 1).size(), "starts at the offset asked for");
+  }
+
+  @Test
+  void shouldPlaceRecordsByKeyWithKafkasPartitioner() {
+    createTopic("keyed", 4);
+    ProduceRequest.Builder request = ProduceRequest.newBuilder().setTopic("keyed").setPartition(-1);
+    for (int i = 0; i < 20; i++) {
+      request.addRecords(record("key-" + i, "v" + i));
+    }
+    ProduceResponse produced = result(client.produce(request.build()));
+
+    int placed = 0;
+    for (PartitionResult result : produced.getResultsList()) {
+      for (int index : result.getRecordIndexesList()) {
+        byte[] key = ("key-" + index).getBytes(StandardCharsets.UTF_8);
+        assertEquals(Partitioner.partitionForKey(key, 4), result.getPartition());
+        placed++;
+      }
+      List<ConsumerRecord> stored = consumeToEnd("keyed", result.getPartition(), 0);
+      assertEquals(result.getRecordIndexesCount(), stored.size());
+    }
+    assertEquals(20, placed);
+  }
+
+  @Test
+  void shouldWriteAnIdempotentBatchOnceWhenSentAgain() {
+    createTopic("idempotent", 1);
+    InitProducerResponse producer =
+        result(client.initProducer(InitProducerRequest.getDefaultInstance()));
+    ProduceRequest batch =
+        ProduceRequest.newBuilder()
+            .setTopic("idempotent")
+            .setPartition(0)
+            .setProducer(
+                ProducerIdentity.newBuilder()
+                    .setProducerId(producer.getProducerId())
+                    .setProducerEpoch(producer.getProducerEpoch())
+                    .setBaseSequence(0))
+            .addRecords(record(null, "a"))
+            .addRecords(record(null, "b"))
+            .build();
+
+    long first = result(client.produce(batch)).getResults(0).getBaseOffset();
+    long again = result(client.produce(batch)).getResults(0).getBaseOffset();
+
+    assertEquals(first, again);
+    assertEquals(2, consumeToEnd("idempotent", 0, 0).size());
+    ProduceRequest gap =
+        batch.toBuilder().setProducer(batch.getProducer().toBuilder().setBaseSequence(5)).build();
+    assertRejected(
+        Status.Code.FAILED_PRECONDITION, "OUT_OF_ORDER_SEQUENCE_NUMBER", client.produce(gap));
+  }
+
+  @Test
+  void shouldAnswerEveryBatchOfAStreamInOrderAndReportFailedOnes() {
+    createTopic("streamed", 1);
+    List<ProduceRequest> batches = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      batches.add(
+          ProduceRequest.newBuilder()
+              .setTopic(i == 10 ? "no-such-topic" : "streamed")
+              .setPartition(0)
+              .addRecords(record(null, "r" + i))
+              .build());
+    }
+    List<ProduceResponse> acks =
+        result(client.produceStream(Source.from(batches)).runWith(Sink.seq(), clientSystem));
+
+    assertEquals(30, acks.size());
+    long expected = 0;
+    for (int i = 0; i < 30; i++) {
+      if (i == 10) {
+        assertEquals("UNKNOWN_TOPIC_OR_PARTITION", acks.get(i).getError().getCode());
+        continue;
+      }
+      assertEquals(expected++, acks.get(i).getResults(0).getBaseOffset(), "ack " + i);
+    }
+  }
+
+  @Test
+  void shouldRejectBadRequestsWithoutWritingAnything() {
+    createTopic("guarded", 2);
+    ProduceRequest good =
+        ProduceRequest.newBuilder()
+            .setTopic("guarded")
+            .setPartition(0)
+            .addRecords(record(null, "x"))
+            .build();
+
+    assertRejected(
+        Status.Code.NOT_FOUND,
+        "UNKNOWN_TOPIC_OR_PARTITION",
+        client.produce(good.toBuilder().setTopic("missing").build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_REQUEST",
+        client.produce(good.toBuilder().setPartition(-2).build()));
+    assertRejected(
+        Status.Code.NOT_FOUND,
+        "UNKNOWN_TOPIC_OR_PARTITION",
+        client.produce(good.toBuilder().setPartition(2).build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_REQUEST",
+        client.produce(good.toBuilder().clearRecords().build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_REQUEST",
+        client.produce(
+            good.toBuilder()
+                .setRecords(0, record(null, "x").toBuilder().setTimestamp(-5))
+                .build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_REQUEST",
+        client.produce(
+            good.toBuilder()
+                .setAcks(Acks.ACKS_NONE)
+                .setProducer(ProducerIdentity.newBuilder().setProducerId(1))
+                .build()));
+    byte[] big = new byte[1_200_000];
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "RECORD_TOO_LARGE",
+        client.produce(
+            good.toBuilder()
+                .setRecords(0, ProducerRecord.newBuilder().setValue(ByteString.copyFrom(big)))
+                .build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_REQUEST",
+        client
+            .consume(ConsumeRequest.newBuilder().setTopic("guarded").setPartition(-1).build())
+            .runWith(Sink.seq(), clientSystem));
+    assertRejected(
+        Status.Code.OUT_OF_RANGE,
+        "OFFSET_OUT_OF_RANGE",
+        client
+            .consume(
+                ConsumeRequest.newBuilder()
+                    .setTopic("guarded")
+                    .setPartition(0)
+                    .setOffset(7)
+                    .build())
+            .runWith(Sink.seq(), clientSystem));
+
+    ListOffsetsResponse offsets =
+        result(client.listOffsets(ListOffsetsRequest.newBuilder().setTopic("guarded").build()));
+    assertEquals(0, offsets.getOffsets(0).getOffset(), "nothing was written");
+    assertEquals(0, offsets.getOffsets(1).getOffset(), "nothing was written");
+  }
+
+  @Test
+  void shouldCarryTheErrorCodeAsAStockClientReadsIt() throws Exception {
+    StatusRuntimeException failure =
+        failure(client.describeTopic(DescribeTopicRequest.newBuilder().setName("absent").build()));
+
+    com.google.rpc.Status details = StatusProto.fromThrowable(failure);
+    ErrorInfo info = details.getDetails(0).unpack(ErrorInfo.class);
+    assertEquals("UNKNOWN_TOPIC_OR_PARTITION", info.getReason());
+    assertEquals(GrpcErrors.DOMAIN, info.getDomain());
+  }
+
+  @Test
+  void shouldAdministerTopics() {
+    TopicDescription created =
+        result(
+            client.createTopic(
+                CreateTopicRequest.newBuilder()
+                    .setName("admin")
+                    .setPartitions(3)
+                    .putConfigs("retention.ms", "60000")
+                    .build()));
+    assertEquals(3, created.getPartitions());
+    assertEquals("60000", created.getConfigsMap().get("retention.ms"));
+    assertTrue(
+        result(client.listTopics(ListTopicsRequest.getDefaultInstance()))
+            .getNamesList()
+            .contains("admin"));
+    assertRejected(
+        Status.Code.ALREADY_EXISTS,
+        "TOPIC_ALREADY_EXISTS",
+        client.createTopic(
+            CreateTopicRequest.newBuilder().setName("admin").setPartitions(1).build()));
+    assertRejected(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_TOPIC_EXCEPTION",
+        client.createTopic(CreateTopicRequest.newBuilder().setName("bad name!").build()));
+
+    result(client.deleteTopic(DeleteTopicRequest.newBuilder().setName("admin").build()));
+    assertFalse(
+        result(client.listTopics(ListTopicsRequest.getDefaultInstance()))
+            .getNamesList()
+            .contains("admin"));
+  }
+
+  @Test
+  void shouldFindOffsetsByTime() {
+    createTopic("timed", 1);
+    ProduceRequest.Builder request = ProduceRequest.newBuilder().setTopic("timed").setPartition(0);
+    for (int i = 0; i < 5; i++) {
+      request.addRecords(record(null, "t" + i).toBuilder().setTimestamp(1000L * (i + 1)));
+    }
+    result(client.produce(request.build()));
+
+    List<ConsumeResponse> fromTime =
+        result(
+            client
+                .consume(
+                    ConsumeRequest.newBuilder()
+                        .setTopic("timed")
+                        .setTimestamp(2500)
+                        .setFollow(false)
+                        .build())
+                .runWith(Sink.seq(), clientSystem));
+    assertEquals(2, fromTime.get(0).getRecords(0).getOffset(), "the first record at 3000");
+    List<ConsumeResponse> fromEnd =
+        result(
+            client
+                .consume(
+                    ConsumeRequest.newBuilder()
+                        .setTopic("timed")
+                        .setSpec(OffsetSpec.OFFSET_SPEC_LATEST)
+                        .setFollow(false)
+                        .build())
+                .runWith(Sink.seq(), clientSystem));
+    assertTrue(fromEnd.isEmpty());
+  }
+
+  @Test
+  void shouldAnswerGroupCallsUnimplemented() {
+    StatusRuntimeException failure =
+        failure(
+            client
+                .consumeGroup(ConsumeGroupRequest.newBuilder().setGroupId("g").build())
+                .runWith(Sink.seq(), clientSystem));
+    assertEquals(Status.Code.UNIMPLEMENTED, failure.getStatus().getCode());
+    assertTrue(failure.getStatus().getDescription().contains("ConsumeGroup"));
+  }
+}
