@@ -226,7 +226,8 @@ public record NodeSettings(
 
   /**
    * The settings that select this storage's plugins as Akka Persistence's defaults (the registry
-   * uses those) and as the partitions' plugins, and place its files under the data directory.
+   * uses those) and as the partitions' and consumer groups' plugins, and place its files under the
+   * data directory.
    */
   Config storageConfig() {
     Config plugins =
@@ -236,7 +237,10 @@ public record NodeSettings(
             .withValue("runnel.partition.journal-plugin-id", value(storage.journalPluginId()))
             .withValue("runnel.partition.snapshot-plugin-id", value(storage.snapshotPluginId()))
             .withValue(
-                "runnel.partition.read-journal-plugin-id", value(storage.readJournalPluginId()));
+                "runnel.partition.read-journal-plugin-id", value(storage.readJournalPluginId()))
+            .withValue("runnel.group.journal-plugin-id", value(storage.journalPluginId()))
+            .withValue("runnel.group.snapshot-plugin-id", value(storage.snapshotPluginId()))
+            .withValue("runnel.group.read-journal-plugin-id", value(storage.readJournalPluginId()));
     return switch (storage) {
       case SEGMENT ->
           plugins

@@ -16,12 +16,18 @@ import akka.cluster.typed.JoinSeedNodes;
 import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.error.RunnelException;
+import dev.runnel.actors.group.GroupCommand;
+import dev.runnel.actors.group.GroupIds;
+import dev.runnel.actors.group.GroupListing;
+import dev.runnel.actors.group.GroupSettings;
 import dev.runnel.actors.partition.PartitionCommand;
 import dev.runnel.actors.partition.PartitionSettings;
 import dev.runnel.actors.topic.TopicRegistry;
 import dev.runnel.actors.topic.TopicRegistryCommand;
 import dev.runnel.actors.topic.TopicRegistrySettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +40,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>{@link #start} builds the node's configuration ({@link NodeSettings#nodeConfig}), refuses bad
  * settings before anything starts, and then, in order: starts the ActorSystem, joins the seed nodes
- * (or itself when there are none), subscribes the metadata cache, starts the partitions' shard
- * region and the registry singleton with its proxy. It returns at once; messages to partitions and
- * to the registry wait in Akka's buffers until the node is {@code Up}.
+ * (or itself when there are none), subscribes the metadata cache, starts the shard regions of
+ * partitions and group coordinators and the registry singleton with its proxy. It returns at once;
+ * messages to partitions and to the registry wait in Akka's buffers until the node is {@code Up}.
  *
  * <p>Thread-safe: every accessor returns a thread-safe object created at start.
  */
@@ -52,17 +58,23 @@ public final class RunnelNode implements AutoCloseable {
   private final TopicMetadataCache topics;
   private final Partitioner partitioner;
   private final PartitionSharding partitions;
+  private final GroupSharding groups;
+  private final GroupSettings groupSettings;
   private final ActorRef<TopicRegistryCommand> topicRegistry;
 
   private RunnelNode(
       ActorSystem<Void> system,
       TopicMetadataCache topics,
       PartitionSharding partitions,
+      GroupSharding groups,
+      GroupSettings groupSettings,
       ActorRef<TopicRegistryCommand> topicRegistry) {
     this.system = system;
     this.topics = topics;
     this.partitioner = new Partitioner();
     this.partitions = partitions;
+    this.groups = groups;
+    this.groupSettings = groupSettings;
     this.topicRegistry = topicRegistry;
   }
 
@@ -82,6 +94,7 @@ public final class RunnelNode implements AutoCloseable {
         PartitionSettings.fromConfig(full.getConfig("runnel.partition"));
     TopicRegistrySettings registrySettings =
         TopicRegistrySettings.fromConfig(full.getConfig("runnel"));
+    GroupSettings groupSettings = GroupSettings.fromConfig(full.getConfig("runnel.group"));
     settings.prepareStorage(full);
 
     ActorSystem<Void> system =
@@ -91,6 +104,7 @@ public final class RunnelNode implements AutoCloseable {
       TopicMetadataCache topics = TopicMetadataCache.start(system);
       PartitionSharding partitions =
           PartitionSharding.init(system, settings, partitionSettings, topics);
+      GroupSharding groups = GroupSharding.init(system, settings, groupSettings, topics);
       ActorRef<TopicRegistry.Published> listener =
           system.systemActorOf(
               TopicMetadataPublisher.create(settings.metadataWriteTimeout()),
@@ -101,7 +115,7 @@ public final class RunnelNode implements AutoCloseable {
               .init(
                   SingletonActor.of(
                       registry(registrySettings, listener, partitions), "topic-registry"));
-      return new RunnelNode(system, topics, partitions, registry);
+      return new RunnelNode(system, topics, partitions, groups, groupSettings, registry);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -181,6 +195,25 @@ public final class RunnelNode implements AutoCloseable {
                     topics.all(),
                     partitions.numberOfShards()),
             system.executionContext());
+  }
+
+  /**
+   * The coordinator of a consumer group, wherever in the cluster it runs.
+   *
+   * @throws RunnelException {@link dev.runnel.actors.error.ErrorCode#INVALID_GROUP_ID} if the id
+   *     breaks the rules of {@link GroupIds}
+   */
+  public EntityRef<GroupCommand> group(String groupId) {
+    GroupIds.validate(groupId);
+    return groups.entityRef(groupId);
+  }
+
+  /**
+   * The ids of every consumer group with stored data (committed offsets or a generation), deleted
+   * groups excluded, sorted; read from this node's storage.
+   */
+  public CompletionStage<List<String>> listGroups() {
+    return GroupListing.groupIds(system, groupSettings.readJournalPluginId());
   }
 
   /** The topic registry, through this node's cluster singleton proxy. */

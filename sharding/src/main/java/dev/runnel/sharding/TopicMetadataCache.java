@@ -67,7 +67,8 @@ public final class TopicMetadataCache implements TopicConfigLookup {
     return Optional.ofNullable(topics.get(name));
   }
 
-  /** Every topic this node knows, by name. */
+  /** Every topic this node knows (those being deleted included), sorted by name. */
+  @Override
   public List<TopicMetadata> all() {
     List<TopicMetadata> all = new ArrayList<>(topics.values());
     all.sort(Comparator.comparing(TopicMetadata::name));

@@ -141,6 +141,9 @@ class NodeSettingsTest {
     assertEquals("jdbc-journal", config.getString("runnel.partition.journal-plugin-id"));
     assertEquals("jdbc-snapshot-store", config.getString("runnel.partition.snapshot-plugin-id"));
     assertEquals("jdbc-read-journal", config.getString("runnel.partition.read-journal-plugin-id"));
+    assertEquals("jdbc-journal", config.getString("runnel.group.journal-plugin-id"));
+    assertEquals("jdbc-snapshot-store", config.getString("runnel.group.snapshot-plugin-id"));
+    assertEquals("jdbc-read-journal", config.getString("runnel.group.read-journal-plugin-id"));
     for (String plugin : List.of("jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal")) {
       assertEquals("runnel", config.getString(plugin + ".use-shared-db"), plugin);
     }

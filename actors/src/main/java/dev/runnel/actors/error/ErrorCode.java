@@ -44,7 +44,32 @@ public enum ErrorCode {
   /** No answer came within the request's timeout; the request may or may not have taken effect. */
   REQUEST_TIMED_OUT(true),
   /** The node is shutting down or the target actor stopped before it answered. */
-  NOT_AVAILABLE(true);
+  NOT_AVAILABLE(true),
+  /**
+   * The group id is empty, longer than 249 characters or holds characters other than {@code
+   * [a-zA-Z0-9._-]}.
+   */
+  INVALID_GROUP_ID(false),
+  /** The group has no stored data: nothing was ever committed and no member ever joined. */
+  GROUP_ID_NOT_FOUND(false),
+  /**
+   * The member is not (or no longer) a member of the group: it never joined, left, was removed
+   * after its session or rebalance timeout, or the coordinator restarted. It may join again.
+   */
+  UNKNOWN_MEMBER_ID(false),
+  /** The generation a member sent is not its current one: it missed a rebalance. */
+  ILLEGAL_GENERATION(false),
+  /**
+   * A commit for a partition the member does not own in the group's current assignment: a zombie
+   * that lost the partition in a rebalance must not move its offset.
+   */
+  FENCED_MEMBER_EPOCH(false),
+  /** The member asks for another assignor than the one the group's members use now. */
+  INCONSISTENT_GROUP_PROTOCOL(false),
+  /** The request needs a group without members (reset offsets, delete, commit from outside). */
+  NON_EMPTY_GROUP(false),
+  /** The session timeout is outside the broker's allowed range ({@code runnel.group}). */
+  INVALID_SESSION_TIMEOUT(false);
 
   private final boolean retriable;
 

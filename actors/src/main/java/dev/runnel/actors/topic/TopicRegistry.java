@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -216,7 +217,8 @@ public final class TopicRegistry
         .forAnyState()
         .onEvent(
             TopicCreated.class,
-            (state, e) -> state.with(new Topic(e.name(), e.partitions(), e.configs(), false)))
+            (state, e) ->
+                state.with(new Topic(e.name(), e.partitions(), e.configs(), false, e.topicId())))
         .onEvent(
             TopicConfigAltered.class,
             (state, e) -> state.with(existing(state, e.name()).withConfigs(e.configs())))
@@ -278,7 +280,7 @@ public final class TopicRegistry
           }
           Map<String, String> configs = TopicConfigs.canonical(command.configs());
           return Effect()
-              .persist(new TopicCreated(name, partitions, configs))
+              .persist(new TopicCreated(name, partitions, configs, UUID.randomUUID().toString()))
               .thenRun(
                   created -> {
                     context

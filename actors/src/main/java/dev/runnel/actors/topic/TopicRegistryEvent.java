@@ -10,11 +10,16 @@ import java.util.Objects;
  */
 sealed interface TopicRegistryEvent {
 
-  /** A topic was created with these partitions and settings of its own. */
-  record TopicCreated(String name, int partitions, Map<String, String> configs)
+  /**
+   * A topic was created with these partitions and settings of its own.
+   *
+   * @param topicId the id of this incarnation of the name ("" for topics created before ids)
+   */
+  record TopicCreated(String name, int partitions, Map<String, String> configs, String topicId)
       implements TopicRegistryEvent {
     public TopicCreated {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(topicId, "topicId");
       configs = Map.copyOf(configs);
     }
   }

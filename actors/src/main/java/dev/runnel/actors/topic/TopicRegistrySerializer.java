@@ -64,6 +64,7 @@ public final class TopicRegistrySerializer extends SerializerWithStringManifest 
           .setName(e.name())
           .setPartitions(e.partitions())
           .putAllConfigs(e.configs())
+          .setTopicId(e.topicId())
           .build()
           .toByteArray();
     } else if (o instanceof TopicConfigAltered e) {
@@ -105,7 +106,7 @@ public final class TopicRegistrySerializer extends SerializerWithStringManifest 
       return switch (manifest) {
         case TOPIC_CREATED -> {
           var e = dev.runnel.actors.topic.proto.TopicCreated.parseFrom(bytes);
-          yield new TopicCreated(e.getName(), e.getPartitions(), e.getConfigsMap());
+          yield new TopicCreated(e.getName(), e.getPartitions(), e.getConfigsMap(), e.getTopicId());
         }
         case TOPIC_CONFIG_ALTERED -> {
           var e = dev.runnel.actors.topic.proto.TopicConfigAltered.parseFrom(bytes);
@@ -147,7 +148,8 @@ public final class TopicRegistrySerializer extends SerializerWithStringManifest 
               .setName(topic.name())
               .setPartitions(topic.partitions())
               .putAllConfigs(topic.configs())
-              .setDeleting(topic.deleting()));
+              .setDeleting(topic.deleting())
+              .setTopicId(topic.topicId()));
     }
     return snapshot.build();
   }
@@ -158,7 +160,11 @@ public final class TopicRegistrySerializer extends SerializerWithStringManifest 
       topics.put(
           topic.getName(),
           new TopicRegistryState.Topic(
-              topic.getName(), topic.getPartitions(), topic.getConfigsMap(), topic.getDeleting()));
+              topic.getName(),
+              topic.getPartitions(),
+              topic.getConfigsMap(),
+              topic.getDeleting(),
+              topic.getTopicId()));
     }
     return new TopicRegistryState(topics, snapshot.getProducerIdBlockEnd());
   }

@@ -53,29 +53,33 @@ record TopicRegistryState(SortedMap<String, Topic> topics, long producerIdBlockE
    *
    * @param configs the topic's own settings, Kafka name to canonical value; the others follow the
    *     registry's defaults
+   * @param topicId the id of this incarnation of the name, "" for topics created before ids
    */
-  record Topic(String name, int partitions, Map<String, String> configs, boolean deleting) {
+  record Topic(
+      String name, int partitions, Map<String, String> configs, boolean deleting, String topicId) {
 
     Topic {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(topicId, "topicId");
       configs = Map.copyOf(configs);
     }
 
     /** What the rest of the cluster sees of this topic, its settings over {@code defaults}. */
     TopicMetadata metadata(TopicConfig defaults) {
-      return new TopicMetadata(name, partitions, TopicConfigs.parse(configs, defaults), deleting);
+      return new TopicMetadata(
+          name, partitions, TopicConfigs.parse(configs, defaults), deleting, topicId);
     }
 
     Topic withConfigs(Map<String, String> changed) {
-      return new Topic(name, partitions, changed, deleting);
+      return new Topic(name, partitions, changed, deleting, topicId);
     }
 
     Topic withPartitions(int count) {
-      return new Topic(name, count, configs, deleting);
+      return new Topic(name, count, configs, deleting, topicId);
     }
 
     Topic markedDeleting() {
-      return new Topic(name, partitions, configs, true);
+      return new Topic(name, partitions, configs, true, topicId);
     }
   }
 }

@@ -4,6 +4,8 @@ import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.topic.TopicConfig;
 import dev.runnel.actors.topic.TopicConfigLookup;
 import dev.runnel.actors.topic.TopicMetadata;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,11 @@ final class TestTopics implements TopicConfigLookup {
   @Override
   public Optional<TopicMetadata> topic(String name) {
     return Optional.ofNullable(topics.get(name));
+  }
+
+  @Override
+  public List<TopicMetadata> all() {
+    return topics.values().stream().sorted(Comparator.comparing(TopicMetadata::name)).toList();
   }
 
   /** Partition 0 of a new one-partition topic with Kafka's default settings. */

@@ -7,6 +7,7 @@ import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.typed.PersistenceId;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
@@ -17,7 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** A registry spawned in a test, its listener probe, and one method per command. */
+/**
+ * A registry spawned in a test, its listener probe, and one method per command. Topic ids are
+ * random, so the metadata it hands to tests (replies, lists, publications) has them removed; {@link
+ * #topicId} reads one.
+ */
 final class RegistryClient {
 
   final ActorTestKit kit;
@@ -35,12 +40,19 @@ final class RegistryClient {
 
   static RegistryClient spawn(ActorTestKit kit, String persistenceId, PartitionDeletion deletion) {
     TestProbe<TopicRegistry.Published> published = kit.createTestProbe();
+    ActorRef<TopicRegistry.Published> withoutIds =
+        kit.spawn(
+            Behaviors.receiveMessage(
+                message -> {
+                  published.getRef().tell(withoutId(message));
+                  return Behaviors.same();
+                }));
     ActorRef<TopicRegistryCommand> registry =
         kit.spawn(
             TopicRegistry.create(
                 PersistenceId.ofUniqueId(persistenceId),
                 RegistryTestConfig.settings(kit.system().settings().config()),
-                published.getRef(),
+                withoutIds,
                 deletion));
     return new RegistryClient(kit, registry, published);
   }
@@ -62,37 +74,64 @@ final class RegistryClient {
   TopicReply create(String name, int partitions, Map<String, String> configs) {
     TestProbe<TopicReply> reply = kit.createTestProbe();
     registry.tell(new TopicRegistryCommand.CreateTopic(name, partitions, configs, reply.getRef()));
-    return reply.receiveMessage();
+    return withoutId(reply.receiveMessage());
   }
 
   TopicReply describe(String name) {
     TestProbe<TopicReply> reply = kit.createTestProbe();
     registry.tell(new TopicRegistryCommand.DescribeTopic(name, reply.getRef()));
-    return reply.receiveMessage();
+    return withoutId(reply.receiveMessage());
   }
 
   List<TopicMetadata> list() {
     TestProbe<TopicList> reply = kit.createTestProbe();
     registry.tell(new TopicRegistryCommand.ListTopics(reply.getRef()));
-    return reply.receiveMessage().topics();
+    return reply.receiveMessage().topics().stream().map(RegistryClient::withoutId).toList();
+  }
+
+  /** The id the registry gave the topic now of that name. */
+  String topicId(String name) {
+    TestProbe<TopicReply> reply = kit.createTestProbe();
+    registry.tell(new TopicRegistryCommand.DescribeTopic(name, reply.getRef()));
+    return ok(reply.receiveMessage()).topicId();
+  }
+
+  static TopicMetadata withoutId(TopicMetadata topic) {
+    return new TopicMetadata(topic.name(), topic.partitions(), topic.config(), topic.deleting());
+  }
+
+  private static TopicReply withoutId(TopicReply reply) {
+    return reply instanceof TopicReply.TopicOk ok
+        ? new TopicReply.TopicOk(withoutId(ok.topic()))
+        : reply;
+  }
+
+  private static TopicRegistry.Published withoutId(TopicRegistry.Published message) {
+    if (message instanceof TopicRegistry.TopicsPublished all) {
+      return new TopicRegistry.TopicsPublished(
+          all.all().stream().map(RegistryClient::withoutId).toList());
+    } else if (message instanceof TopicRegistry.TopicPublished one) {
+      return new TopicRegistry.TopicPublished(withoutId(one.topic()));
+    }
+    return message;
   }
 
   TopicReply alter(String name, Map<String, String> set, Set<String> reset) {
     TestProbe<TopicReply> reply = kit.createTestProbe();
     registry.tell(new TopicRegistryCommand.AlterTopicConfig(name, set, reset, reply.getRef()));
-    return reply.receiveMessage();
+    return withoutId(reply.receiveMessage());
   }
 
   TopicReply createPartitions(String name, int totalCount) {
     TestProbe<TopicReply> reply = kit.createTestProbe();
     registry.tell(new TopicRegistryCommand.CreatePartitions(name, totalCount, reply.getRef()));
-    return reply.receiveMessage();
+    return withoutId(reply.receiveMessage());
   }
 
   TopicReply delete(String name) {
     TestProbe<TopicReply> reply = kit.createTestProbe();
     registry.tell(new TopicRegistryCommand.DeleteTopic(name, reply.getRef()));
-    return reply.receiveMessage();
+    return withoutId(reply.receiveMessage());
   }
 
   long allocateProducerId() {

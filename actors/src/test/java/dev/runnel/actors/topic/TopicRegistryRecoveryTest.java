@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,7 @@ class TopicRegistryRecoveryTest {
 
   @Test
   void shouldRecoverTopicsAndAllocateProducerIdsAboveAllHandedOut(@TempDir Path directory) {
+    AtomicReference<String> ordersId = new AtomicReference<>();
     List<TopicMetadata> before =
         List.of(
             topic("clicks", 4, false),
@@ -69,6 +71,7 @@ class TopicRegistryRecoveryTest {
           client.published.expectMessage(new TopicPublished(topic("clicks", 4, false)));
           assertEquals(List.of(0L, 1L, 2L), allocate(client, 3));
           assertEquals(before, client.list());
+          ordersId.set(client.topicId("orders"));
         });
     // Nine events, a snapshot every 4: recovery below starts from the 8th and replays the 9th.
     assertFalse(new SnapshotFiles(directory.resolve("snapshots")).list(ID).isEmpty());
@@ -80,6 +83,7 @@ class TopicRegistryRecoveryTest {
               RegistryClient.spawn(kit, ID, RegistryClient.succeeding(kit.createTestProbe()));
           client.published.expectMessage(new TopicsPublished(before));
           assertEquals(before, client.list());
+          assertEquals(ordersId.get(), client.topicId("orders"));
           failed(client.describe("gone"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           // The rest of the block reserved before the restart (ids 3 to 9) is skipped.
           assertEquals(List.of(10L, 11L), allocate(client, 2));

@@ -56,12 +56,12 @@ class TopicRegistrySerializationTest {
   void shouldStoreEventsAndSnapshotsAsProtobufAndReadThemBack() {
     Map<String, String> configs = Map.of("retention.ms", "1000", "compression.type", "lz4");
     TreeMap<String, TopicRegistryState.Topic> topics = new TreeMap<>();
-    topics.put("a", new TopicRegistryState.Topic("a", 3, configs, false));
-    topics.put("b.c", new TopicRegistryState.Topic("b.c", 1, Map.of(), true));
+    topics.put("a", new TopicRegistryState.Topic("a", 3, configs, false, "id-a"));
+    topics.put("b.c", new TopicRegistryState.Topic("b.c", 1, Map.of(), true, ""));
     List<Object> stored =
         List.of(
-            new TopicCreated("orders", 3, configs),
-            new TopicCreated("empty", 1, Map.of()),
+            new TopicCreated("orders", 3, configs, "5b3c0a8e-2f1d-4c7b-9e61-0d2a4f7c9b10"),
+            new TopicCreated("empty", 1, Map.of(), ""),
             new TopicConfigAltered("orders", Map.of("segment.ms", "60000")),
             new PartitionsCreated("orders", 12),
             new TopicDeletionStarted("orders"),

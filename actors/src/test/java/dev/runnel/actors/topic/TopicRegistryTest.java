@@ -4,6 +4,8 @@ import static dev.runnel.actors.topic.RegistryClient.failed;
 import static dev.runnel.actors.topic.RegistryClient.ok;
 import static dev.runnel.actors.topic.RegistryClient.topic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
@@ -248,6 +250,24 @@ class TopicRegistryTest {
     failed(client.describe("events"), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     assertEquals(List.of(), client.list());
     assertEquals(topic("events", 1, false), ok(client.create("events", 1, Map.of())));
+  }
+
+  @Test
+  void shouldGiveEachIncarnationOfANameItsOwnTopicId() {
+    RegistryClient client = registry();
+    client.create("first", 1, Map.of());
+    client.create("second", 1, Map.of());
+    String first = client.topicId("first");
+    client.createPartitions("first", 2);
+
+    assertEquals(first, client.topicId("first"));
+    assertNotEquals(first, client.topicId("second"));
+    client.delete("first");
+    client.published.receiveSeveralMessages(4);
+    client.published.expectMessage(new TopicRemoved("first"));
+    client.create("first", 1, Map.of());
+    assertNotEquals(first, client.topicId("first"));
+    assertFalse(client.topicId("first").isEmpty());
   }
 
   @Test

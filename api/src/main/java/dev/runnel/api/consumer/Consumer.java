@@ -1,6 +1,8 @@
 package dev.runnel.api.consumer;
 
 import akka.Done;
+import akka.NotUsed;
+import akka.japi.Pair;
 import akka.stream.KillSwitches;
 import akka.stream.SystemMaterializer;
 import akka.stream.UniqueKillSwitch;
@@ -29,17 +31,52 @@ public final class Consumer {
   private Consumer() {}
 
   /**
-   * Controls a running consumer stream, as Alpakka Kafka's {@code Consumer.Control}. Without
-   * consumer groups there is nothing to commit, so {@link #stop} and {@link #shutdown} do the same:
-   * complete the stream and release its readers.
+   * Controls a running consumer stream, as Alpakka Kafka's {@code Consumer.Control}. For a manual
+   * assignment there is nothing to commit, so {@link #stop} and {@link #shutdown} do the same:
+   * complete the stream and release its readers. For a consumer group, {@link #stop} completes the
+   * stream but stays in the group, so that offsets of records still in the stream can be committed;
+   * {@link #shutdown} also commits automatically where that is on, and leaves the group.
    */
   public interface Control {
 
-    /** Completes the stream; the stage completes when it has ended. */
+    /**
+     * Stops emitting: completes the stream (each partition's source, in a group); the stage
+     * completes when it has ended. A group member stays in the group until {@link #shutdown}.
+     */
     CompletionStage<Done> stop();
 
-    /** Completes the stream; the stage completes when it has ended. */
+    /**
+     * Completes the stream and, in a group, commits automatically (if on) and leaves the group; the
+     * stage completes when the stream and the member have ended.
+     */
     CompletionStage<Done> shutdown();
+
+    /**
+     * Stops gracefully, as Alpakka Kafka's {@code DrainingControl}: {@link #stop} at once, then
+     * waits for {@code streamCompletion} (typically the {@link Committer#sink} at the stream's end,
+     * which completes once the offsets of every record emitted are committed), then {@link
+     * #shutdown}. The stage completes, on {@code executor}, with {@code streamCompletion}'s outcome
+     * once the shutdown is done.
+     */
+    default <T> CompletionStage<T> drainAndShutdown(
+        CompletionStage<T> streamCompletion, Executor executor) {
+      CompletableFuture<T> drained = new CompletableFuture<>();
+      stop();
+      streamCompletion.whenCompleteAsync(
+          (value, failure) ->
+              shutdown()
+                  .whenCompleteAsync(
+                      (done, shutdownFailure) -> {
+                        if (failure != null) {
+                          drained.completeExceptionally(failure);
+                        } else {
+                          drained.complete(value);
+                        }
+                      },
+                      executor),
+          executor);
+      return drained;
+    }
 
     /** Completes when the stream has ended, however it ended (completion, failure, cancel). */
     CompletionStage<Done> isShutdown();
@@ -88,6 +125,57 @@ public final class Consumer {
         .watchTermination(
             (killSwitch, terminated) ->
                 new StreamControl(killSwitch, terminated, metrics, executor));
+  }
+
+  /**
+   * The records of a consumer group's share of the subscribed topics, as Alpakka Kafka's {@code
+   * Consumer.plainSource} with a group: the stream joins the group {@code group.id} with the
+   * assignor {@code partition.assignment.strategy}, reads each partition it is assigned from the
+   * group's committed offset (or where {@code auto.offset.reset} says, if there is none), and
+   * follows rebalances. With {@code enable.auto.commit} (the default) it commits the offset after
+   * the last record taken downstream every {@code auto.commit.interval.ms}, when a partition is
+   * revoked and at {@link Control#shutdown}: records taken but not processed when the consumer
+   * fails are lost to the group, so use {@link #committableSource} for at-least-once processing.
+   *
+   * @throws dev.runnel.actors.error.RunnelException with {@code INVALID_GROUP_ID} when {@code
+   *     group.id} is empty or breaks the naming rules
+   */
+  public static <K, V> Source<ConsumerRecord<K, V>, Control> plainSource(
+      ConsumerSettings<K, V> settings, AutoSubscription subscription) {
+    return GroupSources.plain(settings, subscription, GroupSources.coordinators(settings));
+  }
+
+  /**
+   * The records of a consumer group's share of the subscribed topics, each with the offset to
+   * commit once it is processed (through a {@link Committer}), as Alpakka Kafka's {@code
+   * Consumer.committableSource}: at-least-once processing. The stream joins the group {@code
+   * group.id}, reads each assigned partition from the group's committed offset (or where {@code
+   * auto.offset.reset} says, if there is none) and follows rebalances: a revoked partition's
+   * records stop, a newly assigned one's start; with the {@code cooperative-sticky} assignor the
+   * partitions a member keeps are read on without a pause. The stream commits nothing by itself.
+   *
+   * @throws dev.runnel.actors.error.RunnelException with {@code INVALID_GROUP_ID} when {@code
+   *     group.id} is empty or breaks the naming rules
+   */
+  public static <K, V> Source<CommittableMessage<K, V>, Control> committableSource(
+      ConsumerSettings<K, V> settings, AutoSubscription subscription) {
+    return GroupSources.committable(settings, subscription, GroupSources.coordinators(settings));
+  }
+
+  /**
+   * As {@link #committableSource}, but each assigned partition as a source of its own, emitted when
+   * the partition is assigned and completed when it is revoked, as Alpakka Kafka's {@code
+   * Consumer.committablePartitionedSource}: for processing partitions in parallel, each in order. A
+   * partition assigned again later comes again, as a new source, from the group's committed offset.
+   *
+   * @throws dev.runnel.actors.error.RunnelException with {@code INVALID_GROUP_ID} when {@code
+   *     group.id} is empty or breaks the naming rules
+   */
+  public static <K, V>
+      Source<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>, Control>
+          committablePartitionedSource(
+              ConsumerSettings<K, V> settings, AutoSubscription subscription) {
+    return GroupSources.partitioned(settings, subscription, GroupSources.coordinators(settings));
   }
 
   /**

@@ -1,12 +1,15 @@
 package dev.runnel.api.consumer;
 
 import dev.runnel.actors.TopicPartition;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The subscriptions of a consumer, with the factory names of Alpakka Kafka's {@code Subscriptions}.
- * Only manual assignment exists for now: the application names the partitions.
+ * The subscriptions of a consumer, with the factory names of Alpakka Kafka's {@code Subscriptions}:
+ * manual assignments ({@link ManualSubscription}: the application names the partitions) and
+ * subscriptions of a consumer group ({@link AutoSubscription}: the group's coordinator assigns the
+ * partitions of the topics, and the group's committed offsets say where to start).
  */
 public final class Subscriptions {
 
@@ -41,5 +44,23 @@ public final class Subscriptions {
   /** Reads each partition from the first record at or after its timestamp. */
   public static ManualSubscription assignmentOffsetsForTimes(Map<TopicPartition, Long> timestamps) {
     return new ManualSubscription.AssignmentOffsetsForTimes(timestamps);
+  }
+
+  /** The partitions of these topics, shared out among the members of the consumer's group. */
+  public static AutoSubscription topics(String... topics) {
+    return new AutoSubscription.TopicSubscription(Set.copyOf(Arrays.asList(topics)));
+  }
+
+  /** The partitions of these topics, shared out among the members of the consumer's group. */
+  public static AutoSubscription topics(Set<String> topics) {
+    return new AutoSubscription.TopicSubscription(topics);
+  }
+
+  /**
+   * The partitions of every topic whose whole name matches {@code regex} (a {@link
+   * java.util.regex.Pattern}), now and created later, shared out among the members of the group.
+   */
+  public static AutoSubscription topicPattern(String regex) {
+    return new AutoSubscription.TopicPatternSubscription(regex);
   }
 }

@@ -117,6 +117,11 @@ public final class SettingsReader {
     return read(name, () -> section.getBoolean(name));
   }
 
+  /** A text (a number or boolean in the configuration counts as its text). */
+  public String string(String name) {
+    return read(name, () -> section.getString(name));
+  }
+
   /** One of the given values, chosen by name, ignoring case. */
   public <T> T oneOf(String name, Map<String, T> values) {
     String text = read(name, () -> section.getString(name));
@@ -129,6 +134,12 @@ public final class SettingsReader {
 
   /** A failure naming the setting, its value and what is wrong with it. */
   public RunnelException invalid(String name, Object value, String reason) {
+    return invalid(sectionName, name, value, reason);
+  }
+
+  /** A failure naming the section, the setting, its value and what is wrong with it. */
+  public static RunnelException invalid(
+      String sectionName, String name, Object value, String reason) {
     return new RunnelException(
         ErrorCode.INVALID_CONFIG,
         "Invalid setting: section="
