@@ -5,9 +5,12 @@ import akka.grpc.GrpcClientSettings;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.grpc.Tls;
 import dev.runnel.api.grpc.v1.ClusterServiceClient;
+import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +69,7 @@ final class ClientOptions {
     GrpcClientSettings settings =
         GrpcClientSettings.connectToServiceAt(host, port, system).withTls(tls || caCert != null);
     if (caCert != null) {
-      settings = settings.withSslContext(Tls.client(caCert));
+      settings = settings.withTrustManager(Tls.trustManager(caCert));
     }
     return new Session(
         system,
@@ -103,6 +106,21 @@ final class ClientOptions {
             io.grpc.Status.DEADLINE_EXCEEDED.withDescription(
                 "No answer within --timeout " + limit.toSeconds() + "s"));
       }
+    }
+
+    /** {@code partition} alone, or every partition of the topic when it is null. */
+    List<Integer> partitions(String topic, Integer partition) throws Exception {
+      if (partition != null) {
+        return List.of(partition);
+      }
+      int count =
+          await(client.describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
+              .getPartitions();
+      List<Integer> all = new ArrayList<>(count);
+      for (int p = 0; p < count; p++) {
+        all.add(p);
+      }
+      return all;
     }
 
     @Override

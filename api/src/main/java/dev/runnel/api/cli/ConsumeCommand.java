@@ -1,6 +1,7 @@
 package dev.runnel.api.cli;
 
 import akka.NotUsed;
+import akka.event.Logging;
 import akka.stream.RestartSettings;
 import akka.stream.javadsl.RestartSource;
 import akka.stream.javadsl.Source;
@@ -9,7 +10,6 @@ import dev.runnel.api.grpc.GrpcErrors;
 import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
 import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumerRecord;
-import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.OffsetSpec;
 import dev.runnel.api.internal.Completions;
@@ -82,7 +82,7 @@ final class ConsumeCommand implements Callable<Integer> {
   String group;
 
   @Option(
-      names = "--[no-]follow",
+      names = "--follow",
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
@@ -159,21 +159,7 @@ final class ConsumeCommand implements Callable<Integer> {
                                         event.getRecords().getPartition().getPartition(), r))
                             .toList());
       } else {
-        List<Integer> partitions = new ArrayList<>();
-        if (partition != null) {
-          partitions.add(partition);
-        } else {
-          int count =
-              session
-                  .await(
-                      session
-                          .client()
-                          .describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
-                  .getPartitions();
-          for (int p = 0; p < count; p++) {
-            partitions.add(p);
-          }
-        }
+        List<Integer> partitions = session.partitions(topic, partition);
         records =
             Source.from(partitions)
                 .flatMapMerge(partitions.size(), p -> partitionRecords(session, p, resetMode));
@@ -204,10 +190,15 @@ final class ConsumeCommand implements Callable<Integer> {
   private Source<Printable, NotUsed> partitionRecords(
       ClientOptions.Session session, int p, OffsetReset resetMode) {
     AtomicLong next = new AtomicLong(-1);
+    // Reconnects only a stream that delivered records: a server that cannot be reached at all
+    // fails the command at once. Each reconnect is logged as one line, not a stack trace.
     RestartSettings backoff =
         RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
             .withMaxRestarts(Integer.MAX_VALUE, Duration.ofSeconds(5))
-            .withRestartOn(ConsumeCommand::connectionLost);
+            .withRestartOn(failure -> next.get() >= 0 && connectionLost(failure))
+            .withLogSettings(
+                RestartSettings.createLogSettings(Logging.InfoLevel())
+                    .withCriticalLogLevel(Logging.WarningLevel(), 10));
     return RestartSource.onFailuresWithBackoff(
         backoff,
         () ->

@@ -1,12 +1,10 @@
 package dev.runnel.api.cli;
 
-import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.ListOffsetsRequest;
 import dev.runnel.api.grpc.v1.ListOffsetsResponse;
 import dev.runnel.api.grpc.v1.OffsetSpec;
 import dev.runnel.api.grpc.v1.PartitionOffset;
 import dev.runnel.api.grpc.v1.PartitionOffsetRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,21 +48,7 @@ final class OffsetsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (ClientOptions.Session session = client.connect()) {
-      List<Integer> partitions = new ArrayList<>();
-      if (partition != null) {
-        partitions.add(partition);
-      } else {
-        int count =
-            session
-                .await(
-                    session
-                        .client()
-                        .describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
-                .getPartitions();
-        for (int p = 0; p < count; p++) {
-          partitions.add(p);
-        }
-      }
+      List<Integer> partitions = session.partitions(topic, partition);
       if (time != null) {
         long timestamp = ConsumeCommand.parseTime(time);
         ListOffsetsResponse found =

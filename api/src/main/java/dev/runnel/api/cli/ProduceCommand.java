@@ -100,7 +100,7 @@ final class ProduceCommand implements Callable<Integer> {
   String compression;
 
   @Option(
-      names = "--[no-]idempotence",
+      names = "--idempotence",
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",

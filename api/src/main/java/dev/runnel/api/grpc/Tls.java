@@ -15,12 +15,13 @@ import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS contexts from PEM files: the server's from its certificate chain and private key, a client's
- * from the certificates it trusts. Private keys may be PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1
- * ({@code BEGIN RSA PRIVATE KEY}), unencrypted.
+ * TLS from PEM files: the server's context from its certificate chain and private key, a client's
+ * trust from the certificates it trusts. Private keys may be PKCS#8 ({@code BEGIN PRIVATE KEY}) or
+ * PKCS#1 ({@code BEGIN RSA PRIVATE KEY}), unencrypted.
  */
 public final class Tls {
 
@@ -63,12 +64,13 @@ public final class Tls {
   }
 
   /**
-   * A client context that trusts the certificates in {@code trusted} (PEM) instead of the JDK's
-   * default authorities.
+   * A client's trust in the certificates in {@code trusted} (PEM) instead of the JDK's default
+   * authorities. (A trust manager rather than a context: the gRPC client builds its own context,
+   * with the ALPN settings HTTP/2 needs.)
    *
    * @throws IllegalArgumentException naming the file and the reason when it cannot be read
    */
-  public static SSLContext client(Path trusted) {
+  public static TrustManager trustManager(Path trusted) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -79,9 +81,7 @@ public final class Tls {
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
+      return trust.getTrustManagers()[0];
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "Cannot load trusted certificates: file=" + trusted + ", reason=" + e.getMessage(), e);
