@@ -8,6 +8,16 @@ import akka.japi.function.Function;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
+import dev.runnel.actors.group.CommitReply;
+import dev.runnel.actors.group.DeleteGroupReply;
+import dev.runnel.actors.group.GroupCommand.DeleteGroup;
+import dev.runnel.actors.group.GroupCommand.DescribeGroup;
+import dev.runnel.actors.group.GroupCommand.FetchOffsets;
+import dev.runnel.actors.group.GroupCommand.ResetOffsets;
+import dev.runnel.actors.group.GroupDescription;
+import dev.runnel.actors.group.GroupIds;
+import dev.runnel.actors.group.OffsetAndMetadata;
+import dev.runnel.actors.group.OffsetsFetched;
 import dev.runnel.actors.partition.OffsetSpec;
 import dev.runnel.actors.partition.OffsetsReply;
 import dev.runnel.actors.partition.PartitionCommand.ListOffsets;
@@ -21,6 +31,8 @@ import dev.runnel.actors.topic.TopicRegistryCommand.DeleteTopic;
 import dev.runnel.actors.topic.TopicRegistryCommand.DescribeTopic;
 import dev.runnel.actors.topic.TopicRegistryCommand.ListTopics;
 import dev.runnel.actors.topic.TopicReply;
+import dev.runnel.api.admin.ConsumerGroupListing;
+import dev.runnel.api.admin.ConsumerGroupOffset;
 import dev.runnel.api.admin.ListOffsetsResultInfo;
 import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.admin.TopicDescription;
@@ -28,22 +40,31 @@ import dev.runnel.api.internal.Completions;
 import dev.runnel.sharding.ClusterStatus;
 import dev.runnel.sharding.RunnelNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
- * Topic administration, named after Kafka's Admin client. Requests go to the cluster's topic
- * registry (or, for offsets, to the partition); each waits up to {@code
- * runnel.admin.request.timeout.ms} for the answer and then fails with {@code REQUEST_TIMED_OUT}.
- * Refusals fail with the registry's {@link ErrorCode}: {@code TOPIC_ALREADY_EXISTS}, {@code
- * INVALID_TOPIC_EXCEPTION}, {@code INVALID_PARTITIONS}, {@code INVALID_CONFIG}, {@code
- * UNKNOWN_TOPIC_OR_PARTITION}, {@code TOPIC_DELETION_IN_PROGRESS}, {@code INVALID_REQUEST}.
+ * Topic and consumer-group administration, named after Kafka's Admin client. Requests go to the
+ * cluster's topic registry, a partition (for offsets) or a group's coordinator; each waits up to
+ * {@code runnel.admin.request.timeout.ms} for the answer and then fails with {@code
+ * REQUEST_TIMED_OUT}. Refusals fail with the registry's {@link ErrorCode}: {@code
+ * TOPIC_ALREADY_EXISTS}, {@code INVALID_TOPIC_EXCEPTION}, {@code INVALID_PARTITIONS}, {@code
+ * INVALID_CONFIG}, {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code TOPIC_DELETION_IN_PROGRESS}, {@code
+ * INVALID_REQUEST}; or the coordinator's: {@code INVALID_GROUP_ID}, {@code NON_EMPTY_GROUP}, {@code
+ * GROUP_ID_NOT_FOUND}.
  *
  * <p>Changes that add to a topic ({@link #createTopic}, {@link #createPartitions}, {@link
  * #alterTopicConfig}) complete once this node's metadata shows them, so a producer or consumer of
@@ -52,6 +73,9 @@ import java.util.function.Predicate;
  * <p>Every stage completes on the actor system's executor. Thread-safe.
  */
 public final class RunnelAdmin {
+
+  private static final Comparator<TopicPartition> BY_NAME =
+      Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
   private final RunnelNode node;
   private final Duration timeout;
@@ -165,6 +189,204 @@ public final class RunnelAdmin {
             }),
         executor,
         request);
+  }
+
+  // ------------------------------------------------------------------ consumer groups
+
+  /**
+   * Every consumer group with stored data (committed offsets or a generation), sorted by id, with
+   * its state now, as Kafka's {@code listConsumerGroups}.
+   */
+  public CompletionStage<List<ConsumerGroupListing>> listConsumerGroups() {
+    CompletionStage<List<ConsumerGroupListing>> listed =
+        node.listGroups()
+            .thenComposeAsync(
+                ids -> {
+                  List<CompletableFuture<ConsumerGroupListing>> described = new ArrayList<>();
+                  for (String id : new TreeSet<>(ids)) {
+                    described.add(
+                        describe(id)
+                            .thenApply(d -> new ConsumerGroupListing(id, d.state()))
+                            .toCompletableFuture());
+                  }
+                  return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new))
+                      .thenApply(all -> described.stream().map(CompletableFuture::join).toList());
+                },
+                executor);
+    return Completions.onExecutor(listed, executor, "request=listConsumerGroups");
+  }
+
+  /**
+   * A consumer group's state, generation, assignor and members with their assignments, as Kafka's
+   * {@code describeConsumerGroups}. A group nobody ever used is described {@code EMPTY}, generation
+   * 0, without members.
+   */
+  public CompletionStage<GroupDescription> describeConsumerGroup(String groupId) {
+    return Completions.onExecutor(
+        validGroup(groupId).thenCompose(valid -> describe(groupId)),
+        executor,
+        "request=describeConsumerGroup, groupId=" + groupId);
+  }
+
+  private CompletionStage<GroupDescription> describe(String groupId) {
+    return node.group(groupId).ask(DescribeGroup::new, timeout);
+  }
+
+  /**
+   * A consumer group's committed offsets, by partition, each with the partition's high watermark
+   * and the group's lag there (high watermark minus committed offset), as Kafka's {@code
+   * listConsumerGroupOffsets} and {@code kafka-consumer-groups --describe}.
+   */
+  public CompletionStage<Map<TopicPartition, ConsumerGroupOffset>> listConsumerGroupOffsets(
+      String groupId) {
+    CompletionStage<Map<TopicPartition, ConsumerGroupOffset>> listed =
+        validGroup(groupId)
+            .thenCompose(
+                valid ->
+                    node.group(groupId)
+                        .<OffsetsFetched>ask(
+                            replyTo -> new FetchOffsets(Optional.empty(), replyTo), timeout))
+            .thenComposeAsync(fetched -> withLag(fetched.offsets()), executor);
+    return Completions.onExecutor(
+        listed, executor, "request=listConsumerGroupOffsets, groupId=" + groupId);
+  }
+
+  /**
+   * The committed offsets with their partitions' high watermarks, asked of the partitions
+   * themselves: right after a node starts, its metadata may not know every topic yet. A partition
+   * that does not answer (its topic is gone) is reported with high watermark and lag -1.
+   */
+  private CompletionStage<Map<TopicPartition, ConsumerGroupOffset>> withLag(
+      Map<TopicPartition, OffsetAndMetadata> committed) {
+    Map<TopicPartition, CompletableFuture<Long>> ends = new TreeMap<>(BY_NAME);
+    committed
+        .keySet()
+        .forEach(
+            tp ->
+                ends.put(
+                    tp,
+                    node.partition(tp)
+                        .<OffsetsReply>ask(
+                            replyTo -> new ListOffsets(OffsetSpec.latest(), replyTo), timeout)
+                        .handle(
+                            (reply, failure) ->
+                                reply instanceof OffsetsReply.OffsetFound found
+                                    ? found.offset()
+                                    : -1L)
+                        .toCompletableFuture()));
+    return CompletableFuture.allOf(ends.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            all -> {
+              Map<TopicPartition, ConsumerGroupOffset> offsets = new TreeMap<>(BY_NAME);
+              ends.forEach(
+                  (tp, end) -> {
+                    OffsetAndMetadata at = committed.get(tp);
+                    long highWatermark = end.join();
+                    long lag = highWatermark < 0 ? -1 : Math.max(0, highWatermark - at.offset());
+                    offsets.put(
+                        tp,
+                        new ConsumerGroupOffset(at.offset(), at.metadata(), highWatermark, lag));
+                  });
+              return Collections.unmodifiableMap(offsets);
+            });
+  }
+
+  /**
+   * Sets a consumer group's committed offsets to the earliest, latest or a timestamp's offset of
+   * each partition ({@link OffsetSpec}; a timestamp after the last record gives the high
+   * watermark), as Kafka's {@code kafka-consumer-groups --reset-offsets}. Other partitions keep
+   * theirs. Answers the offsets set. Refused with {@code NON_EMPTY_GROUP} while the group has
+   * members.
+   */
+  public CompletionStage<Map<TopicPartition, Long>> resetConsumerGroupOffsets(
+      String groupId, Map<TopicPartition, OffsetSpec> specs) {
+    Map<TopicPartition, CompletableFuture<Long>> resolved = new TreeMap<>(BY_NAME);
+    specs.forEach(
+        (tp, spec) ->
+            resolved.put(
+                tp,
+                listOffsets(tp, spec)
+                    .thenCompose(
+                        found ->
+                            found.offset() >= 0
+                                ? CompletableFuture.completedFuture(found)
+                                : listOffsets(tp, OffsetSpec.latest()))
+                    .thenApply(ListOffsetsResultInfo::offset)
+                    .toCompletableFuture()));
+    CompletionStage<Map<TopicPartition, Long>> reset =
+        validGroup(groupId)
+            .thenCompose(
+                valid ->
+                    CompletableFuture.allOf(resolved.values().toArray(CompletableFuture[]::new)))
+            .thenComposeAsync(
+                all -> {
+                  Map<TopicPartition, Long> offsets = new TreeMap<>(BY_NAME);
+                  resolved.forEach((tp, offset) -> offsets.put(tp, offset.join()));
+                  return setOffsets(groupId, offsets);
+                },
+                executor);
+    return Completions.onExecutor(
+        reset, executor, "request=resetConsumerGroupOffsets, groupId=" + groupId);
+  }
+
+  /**
+   * Sets a consumer group's committed offsets to the given ones (the next offset to read, per
+   * partition). Other partitions keep theirs. Refused with {@code NON_EMPTY_GROUP} while the group
+   * has members, {@code UNKNOWN_TOPIC_OR_PARTITION} for a partition that does not exist and {@code
+   * OFFSET_OUT_OF_RANGE} for a negative offset.
+   */
+  public CompletionStage<Map<TopicPartition, Long>> alterConsumerGroupOffsets(
+      String groupId, Map<TopicPartition, Long> offsets) {
+    return Completions.onExecutor(
+        validGroup(groupId).thenCompose(valid -> setOffsets(groupId, offsets)),
+        executor,
+        "request=alterConsumerGroupOffsets, groupId=" + groupId);
+  }
+
+  private CompletionStage<Map<TopicPartition, Long>> setOffsets(
+      String groupId, Map<TopicPartition, Long> offsets) {
+    Map<TopicPartition, Long> sorted = new TreeMap<>(BY_NAME);
+    sorted.putAll(offsets);
+    return node.group(groupId)
+        .<CommitReply>ask(replyTo -> new ResetOffsets(offsets, replyTo), timeout)
+        .thenApply(
+            reply -> {
+              if (reply instanceof CommitReply.CommitFailed failed) {
+                throw new RunnelException(failed.code(), failed.message());
+              }
+              return Collections.unmodifiableMap(sorted);
+            });
+  }
+
+  /**
+   * Deletes a consumer group and its committed offsets, as Kafka's {@code deleteConsumerGroups}.
+   * Refused with {@code NON_EMPTY_GROUP} while it has members, {@code GROUP_ID_NOT_FOUND} when it
+   * has no stored data.
+   */
+  public CompletionStage<Done> deleteConsumerGroup(String groupId) {
+    CompletionStage<Done> deleted =
+        validGroup(groupId)
+            .thenCompose(
+                valid -> node.group(groupId).<DeleteGroupReply>ask(DeleteGroup::new, timeout))
+            .thenApply(
+                reply -> {
+                  if (reply instanceof DeleteGroupReply.DeleteGroupFailed failed) {
+                    throw new RunnelException(failed.code(), failed.message());
+                  }
+                  return Done.getInstance();
+                });
+    return Completions.onExecutor(
+        deleted, executor, "request=deleteConsumerGroup, groupId=" + groupId);
+  }
+
+  /** Completes when the id is valid, else fails with {@code INVALID_GROUP_ID}. */
+  private static CompletionStage<Done> validGroup(String groupId) {
+    try {
+      GroupIds.validate(groupId);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    } catch (RunnelException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**

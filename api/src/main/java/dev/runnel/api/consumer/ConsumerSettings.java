@@ -120,12 +120,6 @@ public final class ConsumerSettings<K, V> {
     this.assignor = read.oneOf(PARTITION_ASSIGNMENT_STRATEGY, ASSIGNORS_BY_NAME);
     this.sessionTimeout = read.duration(SESSION_TIMEOUT_MS, Duration.ofMillis(1));
     this.heartbeatInterval = read.duration(HEARTBEAT_INTERVAL_MS, Duration.ofMillis(1));
-    if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
-      throw read.invalid(
-          HEARTBEAT_INTERVAL_MS,
-          heartbeatInterval.toMillis(),
-          "not below session.timeout.ms " + sessionTimeout.toMillis());
-    }
     this.maxPollInterval = read.duration(MAX_POLL_INTERVAL_MS, Duration.ofMillis(1));
     this.enableAutoCommit = read.bool(ENABLE_AUTO_COMMIT);
     this.autoCommitInterval = read.duration(AUTO_COMMIT_INTERVAL_MS, Duration.ofMillis(1));

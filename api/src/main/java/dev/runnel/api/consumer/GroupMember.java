@@ -390,6 +390,14 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       return this;
     }
     generation = assignment.generation();
+    getContext()
+        .getLog()
+        .debug(
+            "Assignment: groupId={}, memberId={}, generation={}, partitions={}",
+            groupId,
+            memberId,
+            generation,
+            assignment.partitions());
     for (TopicPartition tp : Set.copyOf(running.keySet())) {
       if (!assignment.partitions().contains(tp)) {
         // Taken without a revocation (the coordinator lost track of it): stop reading it.
@@ -468,6 +476,14 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
                       record, new RecordOffset(partition, record.offset()));
                 });
     QueueOfferResult offered = queue.offer(Pair.create(tp, source));
+    getContext()
+        .getLog()
+        .debug(
+            "Partition started: groupId={}, partition={}, committed={}, offered={}",
+            groupId,
+            tp,
+            committed,
+            offered);
     if (offered == QueueOfferResult.enqueued()) {
       running.put(tp, new Running(partition, killSwitch));
       if (committed != null) {
@@ -493,6 +509,14 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       return this;
     }
     Set<TopicPartition> revoked = revoke.partitions();
+    getContext()
+        .getLog()
+        .debug(
+            "Revocation: groupId={}, memberId={}, generation={}, partitions={}",
+            groupId,
+            memberId,
+            revoke.generation(),
+            revoked);
     for (TopicPartition tp : revoked) {
       Running r = running.get(tp);
       if (r != null) {
@@ -601,7 +625,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     if (consuming) {
       consuming = false;
       starting.clear();
-      queue.complete();
+      endQueue(null);
       running.values().forEach(r -> r.killSwitch().shutdown());
     }
   }
@@ -653,11 +677,27 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> fail(RunnelException error) {
-    queue.fail(error);
+    endQueue(error);
     running.values().forEach(r -> r.killSwitch().abort(error));
     running.clear();
     consuming = false;
     return leave();
+  }
+
+  /**
+   * Completes the stream's queue, or fails it with {@code failure}; nothing when the stream has
+   * ended already (the queue refuses a second end).
+   */
+  private void endQueue(Throwable failure) {
+    try {
+      if (failure == null) {
+        queue.complete();
+      } else {
+        queue.fail(failure);
+      }
+    } catch (IllegalStateException alreadyEnded) {
+      // The stream was cancelled or ended before: there is nothing left to end.
+    }
   }
 
   private Behavior<Object> onPostStop() {
@@ -666,7 +706,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
           new RunnelException(
               ErrorCode.NOT_AVAILABLE,
               "Consumer group member stopped: groupId=" + groupId + ", memberId=" + memberId);
-      queue.fail(error);
+      endQueue(error);
       running.values().forEach(r -> r.killSwitch().abort(error));
     }
     stopped.complete(Done.getInstance());

@@ -2,13 +2,13 @@ package dev.runnel.api.consumer;
 
 import akka.NotUsed;
 import akka.actor.typed.RecipientRef;
-import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.japi.Pair;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.group.GroupCommand;
 import dev.runnel.actors.group.GroupIds;
 import dev.runnel.actors.group.GroupSubscription;
+import dev.runnel.api.internal.SettingsReader;
 import java.util.function.Function;
 
 /**
@@ -22,18 +22,12 @@ final class GroupSources {
    */
   static final int MAX_PARTITIONS = 4096;
 
-  /** The coordinators' entity type, as the sharding module starts it. */
-  private static final EntityTypeKey<GroupCommand> GROUP_TYPE_KEY =
-      EntityTypeKey.create(GroupCommand.class, "group");
-
   private GroupSources() {}
 
   /** The coordinators of the cluster the settings' node belongs to, by group id. */
   static Function<String, RecipientRef<GroupCommand>> coordinators(
       ConsumerSettings<?, ?> settings) {
-    return groupId -> {
-      throw new IllegalStateException("TEMPORARY");
-    };
+    return settings.runnel().node()::group;
   }
 
   /**
@@ -85,6 +79,14 @@ final class GroupSources {
           Function<String, RecipientRef<GroupCommand>> coordinators,
           boolean autoCommit) {
     GroupIds.validate(settings.groupId());
+    if (settings.heartbeatInterval().compareTo(settings.sessionTimeout()) >= 0) {
+      // Checked here rather than by each setter, so that the two can be changed in any order.
+      throw SettingsReader.invalid(
+          ConsumerSettings.CONFIG_PATH,
+          ConsumerSettings.HEARTBEAT_INTERVAL_MS,
+          settings.heartbeatInterval().toMillis(),
+          "not below session.timeout.ms " + settings.sessionTimeout().toMillis());
+    }
     GroupSubscription group =
         subscription instanceof AutoSubscription.TopicSubscription topics
             ? GroupSubscription.topics(topics.topics())

@@ -158,7 +158,11 @@ class GroupMemberTest {
     assertTrue(assignor.getMessage().contains("name=partition.assignment.strategy, value=sticky"));
     RunnelException heartbeat =
         assertThrows(
-            RunnelException.class, () -> defaults.withHeartbeatInterval(Duration.ofSeconds(45)));
+            RunnelException.class,
+            () ->
+                Consumer.plainSource(
+                    defaults.withGroupId("g").withHeartbeatInterval(Duration.ofSeconds(45)),
+                    Subscriptions.topics("t")));
     assertTrue(
         heartbeat.getMessage().contains("name=heartbeat.interval.ms"), heartbeat.getMessage());
     RunnelException group =
