@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerGroupFailoverTest {
 
   @RegisterExtension static final TestPostgres POSTGRES = new TestPostgres();
+  @RegisterExtension final NodeClusters clusters = new NodeClusters(POSTGRES);
 
   private static final String TOPIC = "payments";
   private static final int PARTITIONS = 6;
@@ -57,15 +58,11 @@ class ConsumerGroupFailoverTest {
     if (client != null) {
       client.close();
     }
-    if (cluster != null) {
-      cluster.saveOutputs(getClass().getSimpleName());
-      cluster.close();
-    }
   }
 
   @Test
   void shouldConsumeEveryAcknowledgedRecordAtLeastOnceThroughANodeKill() throws Exception {
-    cluster = NodeCluster.start(POSTGRES, dir, 3, Map.of());
+    cluster = clusters.start(dir, 3, Map.of());
     cluster.createTopic(TOPIC, PARTITIONS);
     client =
         Runnel.start(

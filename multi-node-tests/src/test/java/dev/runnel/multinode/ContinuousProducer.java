@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,12 +26,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * An idempotent producer with acks=all over gRPC that writes to every partition of a topic without
  * pause until stopped: one batch per partition in flight, each record's value {@code
- * p<partition>-<sequence>}. A batch that fails for a reason that may pass (a node died, the
- * partition is moving, no answer within {@link #ATTEMPT_TIMEOUT}) is sent again, with the same
- * producer sequence numbers, through the next running node, until it is acknowledged; so every
- * batch ends acknowledged once, and a batch the partition had already written is answered as a
- * duplicate instead of being written twice. Any other failure is kept in {@link #errors()} and ends
- * that partition's writing.
+ * p<partition>-<sequence>} (padded with {@code x} to a given size). A batch that fails for a reason
+ * that may pass (a node died, the partition is moving, no answer within {@link #ATTEMPT_TIMEOUT})
+ * is sent again, with the same producer sequence numbers, through the next running node, until it
+ * is acknowledged; so every batch ends acknowledged once, and a batch the partition had already
+ * written is answered as a duplicate instead of being written twice. Any other failure is kept in
+ * {@link #errors()} and ends that partition's writing.
  *
  * <p>Thread-safe: each partition's loop runs on the client's executor, one step at a time; the test
  * thread reads what was acknowledged.
@@ -45,19 +46,27 @@ final class ContinuousProducer {
   private final NodeCluster cluster;
   private final String topic;
   private final int recordsPerBatch;
+  private final String padding;
+  private final OptionalInt via;
   private final Executor executor;
   private final Executor backoff;
   private final List<PartitionWriter> writers = new ArrayList<>();
   private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
   private volatile boolean stopping;
 
-  /** A batch acknowledged: when, through which node, at which offset. */
-  record Ack(long nanos, int node, long baseOffset) {}
+  /**
+   * A batch acknowledged: when the attempt that succeeded was sent and when it was answered
+   * (System.nanoTime), through which node, at which offset.
+   */
+  record Ack(long sentNanos, long nanos, int node, long baseOffset) {}
 
-  private ContinuousProducer(NodeCluster cluster, String topic, int recordsPerBatch) {
+  private ContinuousProducer(
+      NodeCluster cluster, String topic, int recordsPerBatch, int valueBytes, OptionalInt via) {
     this.cluster = cluster;
     this.topic = topic;
     this.recordsPerBatch = recordsPerBatch;
+    this.padding = "x".repeat(Math.max(0, valueBytes - 12));
+    this.via = via;
     this.executor = cluster.executor();
     this.backoff =
         CompletableFuture.delayedExecutor(
@@ -67,7 +76,22 @@ final class ContinuousProducer {
   /** Starts writing to partitions {@code 0 .. partitions - 1} of {@code topic}. */
   static ContinuousProducer start(
       NodeCluster cluster, String topic, int partitions, int recordsPerBatch) {
-    ContinuousProducer producer = new ContinuousProducer(cluster, topic, recordsPerBatch);
+    return start(cluster, topic, partitions, recordsPerBatch, 0, OptionalInt.empty());
+  }
+
+  /**
+   * Starts writing, with values padded to about {@code valueBytes}, through node {@code via} first
+   * if given (else partition {@code p} starts at node {@code p mod size}).
+   */
+  static ContinuousProducer start(
+      NodeCluster cluster,
+      String topic,
+      int partitions,
+      int recordsPerBatch,
+      int valueBytes,
+      OptionalInt via) {
+    ContinuousProducer producer =
+        new ContinuousProducer(cluster, topic, recordsPerBatch, valueBytes, via);
     InitProducerResponse identity =
         NodeCluster.await(
             cluster.anyClient().initProducer(InitProducerRequest.getDefaultInstance()));
@@ -95,9 +119,12 @@ final class ContinuousProducer {
     }
   }
 
-  /** The first acknowledgement of partition {@code p} after {@code nanos} (System.nanoTime). */
-  Optional<Ack> firstAckAfter(int p, long nanos) {
-    return acks(p).stream().filter(ack -> ack.nanos() > nanos).findFirst();
+  /**
+   * The first acknowledgement of partition {@code p} for an attempt sent after {@code nanos}
+   * (System.nanoTime): after a kill at that time, one the dead node cannot have answered.
+   */
+  Optional<Ack> firstAckSentAfter(int p, long nanos) {
+    return acks(p).stream().filter(ack -> ack.sentNanos() > nanos).findFirst();
   }
 
   /** The number of batches partition {@code p} has had acknowledged. */
@@ -173,7 +200,7 @@ final class ContinuousProducer {
     PartitionWriter(int partition, InitProducerResponse identity) {
       this.partition = partition;
       this.identity = identity;
-      this.node = partition % cluster.size();
+      this.node = via.orElse(partition % cluster.size());
     }
 
     /** Sends the next batch, or ends when stopping. */
@@ -198,7 +225,7 @@ final class ContinuousProducer {
                       .setBaseSequence(sequence));
       List<String> values = new ArrayList<>(recordsPerBatch);
       for (int i = 0; i < recordsPerBatch; i++) {
-        String value = "p" + partition + "-" + (sequence + i);
+        String value = "p" + partition + "-" + (sequence + i) + padding;
         values.add(value);
         request.addRecords(
             ProducerRecord.newBuilder()
@@ -213,7 +240,8 @@ final class ContinuousProducer {
         backoff.execute(() -> send(request, values));
         return;
       }
-      int via = node;
+      int through = node;
+      long sent = System.nanoTime();
       CompletionStage<ProduceResponse> answer =
           client
               .get()
@@ -225,14 +253,16 @@ final class ContinuousProducer {
             if (failure == null) {
               synchronized (this) {
                 acknowledged.addAll(values);
-                acks.add(new Ack(System.nanoTime(), via, response.getResults(0).getBaseOffset()));
+                acks.add(
+                    new Ack(
+                        sent, System.nanoTime(), through, response.getResults(0).getBaseOffset()));
               }
               next();
             } else if (retriable(failure)) {
               node = (node + 1) % cluster.size();
               backoff.execute(() -> send(request, values));
             } else {
-              errors.add("partition=" + partition + ", via=" + via + ", failure=" + failure);
+              errors.add("partition=" + partition + ", via=" + through + ", failure=" + failure);
               done.complete(null);
             }
           },

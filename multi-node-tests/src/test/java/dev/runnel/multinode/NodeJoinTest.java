@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeJoinTest {
 
   @RegisterExtension static final TestPostgres POSTGRES = new TestPostgres();
+  @RegisterExtension final NodeClusters clusters = new NodeClusters(POSTGRES);
 
   private static final String TOPIC = "clicks";
   private static final int PARTITIONS = 12;
@@ -26,17 +26,9 @@ class NodeJoinTest {
   @TempDir Path dir;
   private NodeCluster cluster;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.saveOutputs(getClass().getSimpleName());
-      cluster.close();
-    }
-  }
-
   @Test
   void shouldMovePartitionsToAJoiningNodeUntilShardsAreEven() throws Exception {
-    cluster = NodeCluster.start(POSTGRES, dir, 3, Map.of());
+    cluster = clusters.start(dir, 3, Map.of());
     cluster.createTopic(TOPIC, PARTITIONS);
     ContinuousProducer producer = ContinuousProducer.start(cluster, TOPIC, PARTITIONS, 10);
     producer.awaitMoreBatches(10, Duration.ofSeconds(60));

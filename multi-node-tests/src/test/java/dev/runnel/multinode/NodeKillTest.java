@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeKillTest {
 
   @RegisterExtension static final TestPostgres POSTGRES = new TestPostgres();
+  @RegisterExtension final NodeClusters clusters = new NodeClusters(POSTGRES);
 
   /** The bound the test holds failover to on a busy machine (the defaults aim at under 10 s). */
   static final Duration FAILOVER_BOUND = Duration.ofSeconds(25);
@@ -35,17 +35,9 @@ class NodeKillTest {
   @TempDir Path dir;
   private NodeCluster cluster;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.saveOutputs(getClass().getSimpleName());
-      cluster.close();
-    }
-  }
-
   @Test
   void shouldServeTheDeadNodesPartitionsAgainAndLoseNoAcknowledgedRecord() throws Exception {
-    cluster = NodeCluster.start(POSTGRES, dir, 3, Map.of());
+    cluster = clusters.start(dir, 3, Map.of());
     cluster.createTopic(TOPIC, PARTITIONS);
     ContinuousProducer producer = ContinuousProducer.start(cluster, TOPIC, PARTITIONS, 10);
     producer.awaitMoreBatches(20, Duration.ofSeconds(60));
@@ -61,9 +53,10 @@ class NodeKillTest {
     cluster.awaitUntil(
         "the dead node's partitions " + moved + " acknowledge again",
         Duration.ofSeconds(60),
-        () -> moved.stream().allMatch(p -> producer.firstAckAfter(p, killed).isPresent()));
+        () -> moved.stream().allMatch(p -> producer.firstAckSentAfter(p, killed).isPresent()));
     for (int p : moved) {
-      failoverMillis.put(p, (producer.firstAckAfter(p, killed).get().nanos() - killed) / 1_000_000);
+      failoverMillis.put(
+          p, (producer.firstAckSentAfter(p, killed).get().nanos() - killed) / 1_000_000);
     }
     producer.awaitMoreBatches(20, Duration.ofSeconds(60));
     producer.stop(Duration.ofSeconds(60));

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RollingRestartTest {
 
   @RegisterExtension static final TestPostgres POSTGRES = new TestPostgres();
+  @RegisterExtension final NodeClusters clusters = new NodeClusters(POSTGRES);
 
   private static final String TOPIC = "events";
   private static final int PARTITIONS = 6;
@@ -28,17 +28,9 @@ class RollingRestartTest {
   @TempDir Path dir;
   private NodeCluster cluster;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.saveOutputs(getClass().getSimpleName());
-      cluster.close();
-    }
-  }
-
   @Test
   void shouldLoseNoAcknowledgedRecordWhileEveryNodeRestartsInTurn() throws Exception {
-    cluster = NodeCluster.start(POSTGRES, dir, 3, Map.of());
+    cluster = clusters.start(dir, 3, Map.of());
     cluster.createTopic(TOPIC, PARTITIONS);
     ContinuousProducer producer = ContinuousProducer.start(cluster, TOPIC, PARTITIONS, 10);
     producer.awaitMoreBatches(20, Duration.ofSeconds(60));
