@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 final class ContinuousProducer {
 
   /** How long one attempt waits for its answer before the batch is sent again. */
-  static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
 
   private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
