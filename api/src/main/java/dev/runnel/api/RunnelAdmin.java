@@ -37,6 +37,7 @@ import dev.runnel.api.admin.ListOffsetsResultInfo;
 import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.admin.TopicDescription;
 import dev.runnel.api.internal.Completions;
+import dev.runnel.sharding.ClusterStatus;
 import dev.runnel.sharding.RunnelNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -397,6 +398,16 @@ public final class RunnelAdmin {
     } catch (RunnelException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * This node's view of its cluster: the members with their status and reachability, the partitions
+   * each hosts, and this node's health ({@link RunnelNode#clusterStatus()}). Fails with {@code
+   * NOT_AVAILABLE} only when the node is stopping; a member that does not answer is shown without
+   * its partitions.
+   */
+  public CompletionStage<ClusterStatus> clusterStatus() {
+    return Completions.onExecutor(node.clusterStatus(), executor, "request=clusterStatus");
   }
 
   /**

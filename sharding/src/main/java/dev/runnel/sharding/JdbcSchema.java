@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #create} is idempotent: it does nothing when the tables Runnel needs exist, and
  * otherwise runs the script with {@code IF NOT EXISTS} on every statement, so it also completes a
- * schema an earlier run left half made. It holds a PostgreSQL advisory lock meanwhile, so nodes
- * starting together with {@code create-schema-on-start} do not race. Statements run one by one with
- * autocommit on, since the script's {@code CREATE INDEX CONCURRENTLY} refuses to run inside a
- * transaction.
+ * schema an earlier run left half made. It runs the whole script in one transaction under a
+ * transaction-scoped PostgreSQL advisory lock, so nodes starting together with {@code
+ * create-schema-on-start} wait for the first one and then find the schema made. The script's {@code
+ * CREATE INDEX CONCURRENTLY} becomes a plain {@code CREATE INDEX}: a concurrent build cannot run in
+ * a transaction, and it waits for every other open transaction, which deadlocked with a second node
+ * waiting for the lock; the tables are new and empty, so a plain build blocks nothing.
  *
  * <p>Run from a shell with the node's classpath and configuration ({@link #main}):
  *
@@ -62,7 +64,7 @@ public final class JdbcSchema {
 
   private static final Pattern CREATE_INDEX =
       Pattern.compile(
-          "^(CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(?:CONCURRENTLY\\s+)?)(?!IF\\s+NOT\\s+EXISTS)",
+          "^(CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+)(?:CONCURRENTLY\\s+)?(?!IF\\s+NOT\\s+EXISTS)",
           Pattern.CASE_INSENSITIVE);
 
   private JdbcSchema() {}
@@ -141,22 +143,25 @@ public final class JdbcSchema {
   }
 
   private static boolean create(Connection connection, JdbcSettings settings) throws SQLException {
-    connection.setAutoCommit(true);
+    connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
-      statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-      try {
-        List<String> missing = missingTables(connection);
-        if (missing.isEmpty()) {
-          return false;
-        }
-        for (String sql : statements()) {
-          statement.execute(sql);
-        }
-        LOG.info("Created the database schema: url={}, missingTables={}", settings.url(), missing);
-        return true;
-      } finally {
-        statement.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+      // Released by the commit or rollback; the tables are checked after it is held, so a node
+      // that waited sees what the first one committed.
+      statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+      List<String> missing = missingTables(connection);
+      if (missing.isEmpty()) {
+        connection.commit();
+        return false;
       }
+      for (String sql : statements()) {
+        statement.execute(sql);
+      }
+      connection.commit();
+      LOG.info("Created the database schema: url={}, missingTables={}", settings.url(), missing);
+      return true;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
     }
   }
 

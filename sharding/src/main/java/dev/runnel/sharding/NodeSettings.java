@@ -35,6 +35,7 @@ import java.util.Optional;
  * @param passivateIdleAfter how long an idle partition keeps running; empty to never passivate
  * @param deleteTimeout how long a partition may take to delete its log
  * @param metadataWriteTimeout how long a topic metadata write waits for a majority
+ * @param failover how a dead node is noticed and its partitions moved, and how shards spread
  */
 public record NodeSettings(
     Storage storage,
@@ -46,10 +47,54 @@ public record NodeSettings(
     int numberOfShards,
     Optional<Duration> passivateIdleAfter,
     Duration deleteTimeout,
-    Duration metadataWriteTimeout) {
+    Duration metadataWriteTimeout,
+    Failover failover) {
 
   /** The name of every Runnel node's ActorSystem; nodes of one cluster share it. */
   public static final String SYSTEM_NAME = "runnel";
+
+  /**
+   * How a dead node is noticed and its partitions moved, and how shards are spread; the node passes
+   * them to Akka ({@code runnel-node.conf}). A dead node's partitions are unavailable for about
+   * {@code acceptableHeartbeatPause + stableAfter + downRemovalMargin + retryInterval} plus their
+   * recovery.
+   *
+   * @param heartbeatInterval {@code runnel.cluster.failure-detector.heartbeat-interval}
+   * @param acceptableHeartbeatPause {@code
+   *     runnel.cluster.failure-detector.acceptable-heartbeat-pause}: silence before unreachable
+   * @param stableAfter {@code runnel.cluster.split-brain-resolver.stable-after}: stable
+   *     unreachability before the Split Brain Resolver downs
+   * @param downRemovalMargin {@code runnel.cluster.down-removal-margin}: wait after a removal
+   *     before its shards and singletons start elsewhere
+   * @param retryInterval {@code runnel.sharding.retry-interval}: how often a region asks again
+   *     where a shard lives
+   * @param rebalanceInterval {@code runnel.sharding.rebalance-interval}
+   * @param rebalanceLimit {@code runnel.sharding.rebalance-limit}: shards moved per round at most
+   */
+  public record Failover(
+      Duration heartbeatInterval,
+      Duration acceptableHeartbeatPause,
+      Duration stableAfter,
+      Duration downRemovalMargin,
+      Duration retryInterval,
+      Duration rebalanceInterval,
+      int rebalanceLimit) {
+
+    public Failover {
+      requirePositive("runnel.cluster.failure-detector.heartbeat-interval", heartbeatInterval);
+      requirePositive(
+          "runnel.cluster.failure-detector.acceptable-heartbeat-pause", acceptableHeartbeatPause);
+      requirePositive("runnel.cluster.split-brain-resolver.stable-after", stableAfter);
+      // Zero would mean "unset" to Akka, which then waits stable-after instead.
+      requirePositive("runnel.cluster.down-removal-margin", downRemovalMargin);
+      requirePositive("runnel.sharding.retry-interval", retryInterval);
+      requirePositive("runnel.sharding.rebalance-interval", rebalanceInterval);
+      if (rebalanceLimit < 1) {
+        throw new IllegalArgumentException(
+            "Invalid node setting: runnel.sharding.rebalance-limit=" + rebalanceLimit);
+      }
+    }
+  }
 
   /** The storages {@code runnel.storage} can name. */
   public enum Storage {
@@ -117,6 +162,7 @@ public record NodeSettings(
     Objects.requireNonNull(fsync, "fsync");
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(passivateIdleAfter, "passivateIdleAfter");
+    Objects.requireNonNull(failover, "failover");
     seedNodes = List.copyOf(seedNodes);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Invalid node setting: runnel.cluster.port=" + port);
@@ -147,7 +193,15 @@ public record NodeSettings(
           runnel.getInt("sharding.number-of-shards"),
           optionalDuration(runnel, "sharding.passivate-idle-after"),
           runnel.getDuration("sharding.delete-timeout"),
-          runnel.getDuration("topic-metadata.write-timeout"));
+          runnel.getDuration("topic-metadata.write-timeout"),
+          new Failover(
+              runnel.getDuration("cluster.failure-detector.heartbeat-interval"),
+              runnel.getDuration("cluster.failure-detector.acceptable-heartbeat-pause"),
+              runnel.getDuration("cluster.split-brain-resolver.stable-after"),
+              runnel.getDuration("cluster.down-removal-margin"),
+              runnel.getDuration("sharding.retry-interval"),
+              runnel.getDuration("sharding.rebalance-interval"),
+              runnel.getInt("sharding.rebalance-limit")));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("Invalid node setting: " + e.getMessage(), e);
     }

@@ -1,8 +1,12 @@
 package dev.runnel.sharding;
 
 import akka.Done;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.sharding.ShardRegion.ClusterShardingStats;
 import akka.cluster.sharding.typed.ClusterShardingSettings;
+import akka.cluster.sharding.typed.GetClusterShardingStats;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
@@ -36,12 +40,17 @@ public final class PartitionSharding implements PartitionDeletion {
   public static final EntityTypeKey<PartitionCommand> ENTITY_TYPE_KEY =
       EntityTypeKey.create(PartitionCommand.class, ENTITY_TYPE_NAME);
 
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Duration deleteTimeout;
+  private final int numberOfShards;
 
-  private PartitionSharding(ClusterSharding sharding, Duration deleteTimeout) {
+  private PartitionSharding(
+      ActorSystem<?> system, ClusterSharding sharding, Duration deleteTimeout, int numberOfShards) {
+    this.system = system;
     this.sharding = sharding;
     this.deleteTimeout = deleteTimeout;
+    this.numberOfShards = numberOfShards;
   }
 
   /**
@@ -75,12 +84,31 @@ public final class PartitionSharding implements PartitionDeletion {
             .withMessageExtractor(new StableShardExtractor<>(settings.numberOfShards()))
             .withStopMessage(PartitionCommand.Passivate.INSTANCE)
             .withSettings(shardingSettings));
-    return new PartitionSharding(sharding, settings.deleteTimeout());
+    return new PartitionSharding(
+        system, sharding, settings.deleteTimeout(), settings.numberOfShards());
   }
 
   /** The partition entity, reached through this node's shard region. */
   public EntityRef<PartitionCommand> entityRef(TopicPartition tp) {
     return sharding.entityRefFor(ENTITY_TYPE_KEY, tp.entityId());
+  }
+
+  /** How many shards the partitions are spread over. */
+  int numberOfShards() {
+    return numberOfShards;
+  }
+
+  /**
+   * The shards every node's region hosts, with their running partition counts; nodes that do not
+   * answer within {@code timeout} are left out.
+   */
+  CompletionStage<ClusterShardingStats> placement(Duration timeout) {
+    return AskPattern.ask(
+        sharding.shardState(),
+        (ActorRef<ClusterShardingStats> replyTo) ->
+            new GetClusterShardingStats(ENTITY_TYPE_KEY, timeout, replyTo),
+        timeout.plus(timeout),
+        system.scheduler());
   }
 
   /** Asks the partition to delete its log; fails with a timeout after {@code delete-timeout}. */

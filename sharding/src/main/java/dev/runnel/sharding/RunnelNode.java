@@ -51,6 +51,9 @@ public final class RunnelNode implements AutoCloseable {
   /** How long {@link #close} waits for the coordinated shutdown (leave, hand off, terminate). */
   private static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(1);
 
+  /** How long {@link #clusterStatus} waits for the nodes' shard regions. */
+  private static final int PLACEMENT_TIMEOUT_SECONDS = 3;
+
   private final ActorSystem<Void> system;
   private final TopicMetadataCache topics;
   private final Partitioner partitioner;
@@ -171,6 +174,27 @@ public final class RunnelNode implements AutoCloseable {
   /** The partition's entity, wherever in the cluster it runs. */
   public EntityRef<PartitionCommand> partition(TopicPartition tp) {
     return partitions.entityRef(tp);
+  }
+
+  /**
+   * This node's view of the cluster: members, their status and reachability, where the partitions'
+   * shards are, and this node's health. Membership is known locally; shard placement is asked of
+   * every node's shard region, and a node that does not answer within {@value
+   * #PLACEMENT_TIMEOUT_SECONDS} seconds is shown without it. Completes on the node's dispatcher.
+   */
+  public CompletionStage<ClusterStatus> clusterStatus() {
+    akka.cluster.Cluster cluster = akka.cluster.Cluster.get(system.classicSystem());
+    return partitions
+        .placement(Duration.ofSeconds(PLACEMENT_TIMEOUT_SECONDS))
+        .thenApplyAsync(
+            placement ->
+                ClusterStatus.of(
+                    cluster.selfMember(),
+                    cluster.state(),
+                    placement,
+                    topics.all(),
+                    partitions.numberOfShards()),
+            system.executionContext());
   }
 
   /**

@@ -60,12 +60,49 @@ class NodeSettingsTest {
 
   @Test
   void shouldKeepAkkaSettingsTheNodeDoesNotSet() {
-    Config config =
-        NodeSettings.nodeConfig(given("akka.cluster.split-brain-resolver.stable-after = 7s"));
+    Config config = NodeSettings.nodeConfig(given("akka.cluster.min-nr-of-members = 3"));
+
+    assertEquals(3, config.getInt("akka.cluster.min-nr-of-members"));
+  }
+
+  @Test
+  void shouldFailOverWithinSecondsByDefaultInsteadOfAkkasHalfMinute() {
+    Config config = NodeSettings.nodeConfig(given(""));
 
     assertEquals(
-        Duration.ofSeconds(7),
+        Duration.ofSeconds(3),
+        config.getDuration("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+    assertEquals(
+        Duration.ofSeconds(3),
         config.getDuration("akka.cluster.split-brain-resolver.stable-after"));
+    assertEquals(Duration.ofSeconds(1), config.getDuration("akka.cluster.down-removal-margin"));
+    assertEquals(
+        Duration.ofMillis(500), config.getDuration("akka.cluster.sharding.retry-interval"));
+    assertEquals(
+        10,
+        config.getInt(
+            "akka.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit"));
+  }
+
+  @Test
+  void shouldPassTheFailoverSettingsToAkka() {
+    Config config =
+        NodeSettings.nodeConfig(
+            given(
+                "runnel.cluster.failure-detector.acceptable-heartbeat-pause = 1500ms\n"
+                    + "runnel.cluster.split-brain-resolver.stable-after = 1s\n"
+                    + "runnel.cluster.down-removal-margin = 200ms\n"
+                    + "runnel.sharding.retry-interval = 100ms"));
+
+    assertEquals(
+        Duration.ofMillis(1500),
+        config.getDuration("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+    assertEquals(
+        Duration.ofSeconds(1),
+        config.getDuration("akka.cluster.split-brain-resolver.stable-after"));
+    assertEquals(Duration.ofMillis(200), config.getDuration("akka.cluster.down-removal-margin"));
+    assertEquals(
+        Duration.ofMillis(100), config.getDuration("akka.cluster.sharding.retry-interval"));
   }
 
   @Test
@@ -221,6 +258,16 @@ class NodeSettingsTest {
     IllegalArgumentException port =
         assertThrows(IllegalArgumentException.class, () -> settings("runnel.cluster.port = 70000"));
     assertEquals("Invalid node setting: runnel.cluster.port=70000", port.getMessage());
+    IllegalArgumentException margin =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> settings("runnel.cluster.down-removal-margin = 0s"));
+    assertEquals(
+        "Invalid node setting: runnel.cluster.down-removal-margin=PT0S", margin.getMessage());
+    IllegalArgumentException limit =
+        assertThrows(
+            IllegalArgumentException.class, () -> settings("runnel.sharding.rebalance-limit = 0"));
+    assertEquals("Invalid node setting: runnel.sharding.rebalance-limit=0", limit.getMessage());
   }
 
   private NodeSettings settings(String hocon) {

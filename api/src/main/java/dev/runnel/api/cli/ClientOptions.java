@@ -4,6 +4,7 @@ import akka.actor.ActorSystem;
 import akka.grpc.GrpcClientSettings;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.grpc.Tls;
+import dev.runnel.api.grpc.v1.ClusterServiceClient;
 import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import java.nio.file.Path;
@@ -70,15 +71,23 @@ final class ClientOptions {
     if (caCert != null) {
       settings = settings.withTrustManager(Tls.trustManager(caCert));
     }
-    return new Session(system, RunnelServiceClient.create(settings, system), timeout());
+    return new Session(
+        system,
+        RunnelServiceClient.create(settings, system),
+        ClusterServiceClient.create(settings, system),
+        timeout());
   }
 
   Duration timeout() {
     return Duration.ofSeconds(timeoutSeconds);
   }
 
-  /** A client and the actor system it runs on. */
-  record Session(ActorSystem system, RunnelServiceClient client, Duration timeout)
+  /** The clients of the server's services and the actor system they run on. */
+  record Session(
+      ActorSystem system,
+      RunnelServiceClient client,
+      ClusterServiceClient cluster,
+      Duration timeout)
       implements AutoCloseable {
 
     /** The answer of a request, waiting at most the timeout. */
@@ -118,6 +127,7 @@ final class ClientOptions {
     public void close() {
       try {
         client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        cluster.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // the command's outcome is decided; a client that does not close cleanly changes nothing
       }

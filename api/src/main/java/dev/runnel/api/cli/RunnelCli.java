@@ -35,6 +35,7 @@ import picocli.CommandLine.HelpCommand;
       ConsumeCommand.class,
       GroupsCommand.class,
       OffsetsCommand.class,
+      ClusterCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

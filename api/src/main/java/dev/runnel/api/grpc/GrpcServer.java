@@ -20,6 +20,8 @@ import com.typesafe.config.Config;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.api.Runnel;
+import dev.runnel.api.grpc.v1.ClusterService;
+import dev.runnel.api.grpc.v1.ClusterServiceHandlerFactory;
 import dev.runnel.api.grpc.v1.RunnelService;
 import dev.runnel.api.grpc.v1.RunnelServiceHandlerFactory;
 import java.net.InetSocketAddress;
@@ -77,7 +79,14 @@ public final class GrpcServer {
                 SystemMaterializer.get(system).materializer(),
                 GrpcErrors.exceptionHandler(),
                 system),
-            ServerReflection.create(List.of(RunnelService.description), system));
+            ClusterServiceHandlerFactory.partial(
+                new ClusterGrpcService(runnel.admin()),
+                ClusterService.name,
+                SystemMaterializer.get(system).materializer(),
+                GrpcErrors.exceptionHandler(),
+                system),
+            ServerReflection.create(
+                List.of(RunnelService.description, ClusterService.description), system));
 
     ServerSettings http2 =
         ServerSettings.create(system.classicSystem())
