@@ -116,13 +116,22 @@ final class RecordRouter {
     return appended;
   }
 
+  /**
+   * The topic's sticky partition, choosing the next one atomically when there is none: threads that
+   * find it gone at once must take one turn of the partitioner together, not one each, or the turns
+   * they skip could land on the same partition every time and starve the others.
+   */
   private int stickyPartition(TopicMetadata topic) {
     Integer current = stickyPartitions.get(topic.name());
-    if (current == null || current >= topic.partitions()) {
-      current = node.partitioner().nextStickyPartition(topic.name(), topic.partitions());
-      stickyPartitions.put(topic.name(), current);
+    if (current != null && current < topic.partitions()) {
+      return current;
     }
-    return current;
+    return stickyPartitions.compute(
+        topic.name(),
+        (name, chosen) ->
+            chosen != null && chosen < topic.partitions()
+                ? chosen
+                : node.partitioner().nextStickyPartition(name, topic.partitions()));
   }
 
   /** A batch of the partition was sent: records without key and partition move on to another. */
