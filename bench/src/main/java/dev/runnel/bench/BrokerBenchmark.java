@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,6 +84,18 @@ final class BrokerBenchmark implements Callable<Integer> {
   private int partitions = 8;
 
   @Option(
+      names = "--producers",
+      description = "Producers of the fsync = never throughput run (default: ${DEFAULT-VALUE}).")
+  private int producers = 1;
+
+  @Option(
+      names = "--producer-property",
+      description =
+          "A producer setting of the throughput runs, as key=value; repeatable"
+              + " (e.g. batch.size=131072).")
+  private Map<String, String> producerProperties = new LinkedHashMap<>();
+
+  @Option(
       names = "--rate",
       description = "Records per second of the latency run (default: ${DEFAULT-VALUE}).")
   private int rate = 10_000;
@@ -133,8 +146,8 @@ final class BrokerBenchmark implements Callable<Integer> {
     try (Runnel runnel = startNode("never")) {
       createTopic(runnel);
       long cpu = OS.getProcessCpuTime();
-      Throughput produced = produce(runnel, 1, records, Map.of());
-      print("produce (fsync never, 1 producer)", produced, cpu);
+      Throughput produced = produce(runnel, producers, records, producerProperties);
+      print("produce (fsync never, " + describeProducers(producers) + ")", produced, cpu);
       cpu = OS.getProcessCpuTime();
       Throughput consumed = consume(runnel, records);
       print("consume (from offset 0)", consumed, cpu);
@@ -147,11 +160,17 @@ final class BrokerBenchmark implements Callable<Integer> {
     try (Runnel runnel = startNode("always")) {
       createTopic(runnel);
       long cpu = OS.getProcessCpuTime();
-      Throughput produced = produce(runnel, syncedProducers, syncedRecords, Map.of());
-      print("produce (fsync always, " + syncedProducers + " producers)", produced, cpu);
+      Throughput produced = produce(runnel, syncedProducers, syncedRecords, producerProperties);
+      print("produce (fsync always, " + describeProducers(syncedProducers) + ")", produced, cpu);
     } finally {
       StorageBenchmark.deleteRecursively(dir);
     }
+  }
+
+  /** The producer count, and the settings given on the command line, for a result's label. */
+  private String describeProducers(int count) {
+    String label = count + (count == 1 ? " producer" : " producers");
+    return producerProperties.isEmpty() ? label : label + ", " + producerProperties;
   }
 
   /**
