@@ -42,9 +42,9 @@ class ClusterBenchmark {
   /** The settings of docs/operations.md that bring failover under 5 s. */
   static final Map<String, String> FAST =
       Map.of(
-          "runnel.cluster.failure-detector.heartbeat-interval", "500ms",
-          "runnel.cluster.failure-detector.acceptable-heartbeat-pause", "1500ms",
-          "runnel.cluster.split-brain-resolver.stable-after", "1s",
+          "runnel.cluster.failure-detector.heartbeat-interval", "300ms",
+          "runnel.cluster.failure-detector.acceptable-heartbeat-pause", "1s",
+          "runnel.cluster.split-brain-resolver.stable-after", "500ms",
           "runnel.cluster.down-removal-margin", "300ms",
           "runnel.sharding.retry-interval", "200ms");
 
