@@ -1,16 +1,19 @@
 package dev.runnel.api.cli;
 
 import akka.actor.ActorSystem;
-import akka.grpc.GrpcClientSettings;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.runnel.api.grpc.Tls;
+import dev.runnel.actors.error.ErrorCode;
+import dev.runnel.actors.error.RunnelException;
 import dev.runnel.api.grpc.v1.ClusterServiceClient;
 import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
+import dev.runnel.api.remote.RemoteConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,50 +48,56 @@ final class ClientOptions {
 
   /** A connection to the server; close it when done. */
   Session connect() {
-    int colon = server.lastIndexOf(':');
-    if (colon <= 0 || colon == server.length() - 1) {
-      throw new IllegalArgumentException("Bad --server, expected HOST:PORT: " + server);
-    }
-    String host = server.substring(0, colon);
-    int port;
-    try {
-      port = Integer.parseInt(server.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Bad --server, expected HOST:PORT: " + server, e);
-    }
-    ActorSystem system =
-        ActorSystem.create(
-            "runnel-cli",
-            ConfigFactory.parseString(
+    Config settings =
+        ConfigFactory.parseMap(
+                Map.of(
+                    "runnel.client.server",
+                    server,
+                    "runnel.client.tls.enabled",
+                    tls,
+                    "runnel.client.tls.ca-certificates",
+                    caCert == null ? "" : caCert.toString(),
+                    "runnel.client.request-timeout",
+                    timeout().toMillis() + "ms"))
+            .withFallback(
+                ConfigFactory.parseString(
                     "akka.loglevel = WARNING\n"
                         + "akka.stdout-loglevel = OFF\n"
                         + "akka.log-dead-letters = off\n"
                         + "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]\n"
-                        + "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\"")
-                .withFallback(ConfigFactory.load()));
-    GrpcClientSettings settings =
-        GrpcClientSettings.connectToServiceAt(host, port, system).withTls(tls || caCert != null);
-    if (caCert != null) {
-      settings = settings.withTrustManager(Tls.trustManager(caCert));
+                        + "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\""));
+    try {
+      return new Session(RemoteConnection.open(settings), timeout());
+    } catch (RunnelException e) {
+      if (e.code() == ErrorCode.INVALID_CONFIG) {
+        // a bad --server or --ca-cert is a usage error of this command
+        throw new IllegalArgumentException("Bad --server or --ca-cert: " + e.getMessage(), e);
+      }
+      throw e;
     }
-    return new Session(
-        system,
-        RunnelServiceClient.create(settings, system),
-        ClusterServiceClient.create(settings, system),
-        timeout());
   }
 
   Duration timeout() {
     return Duration.ofSeconds(timeoutSeconds);
   }
 
-  /** The clients of the server's services and the actor system they run on. */
-  record Session(
-      ActorSystem system,
-      RunnelServiceClient client,
-      ClusterServiceClient cluster,
-      Duration timeout)
-      implements AutoCloseable {
+  /** The connection to the server, and how long a request waits for its answer. */
+  record Session(RemoteConnection connection, Duration timeout) implements AutoCloseable {
+
+    /** The client of the server's Runnel service. */
+    RunnelServiceClient client() {
+      return connection.client();
+    }
+
+    /** The client of the server's cluster service. */
+    ClusterServiceClient cluster() {
+      return connection.cluster();
+    }
+
+    /** The actor system the clients and the command's streams run on. */
+    ActorSystem system() {
+      return connection.system().classicSystem();
+    }
 
     /** The answer of a request, waiting at most the timeout. */
     <T> T await(CompletionStage<T> answer) throws Exception {
@@ -114,7 +123,7 @@ final class ClientOptions {
         return List.of(partition);
       }
       int count =
-          await(client.describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
+          await(client().describeTopic(DescribeTopicRequest.newBuilder().setName(topic).build()))
               .getPartitions();
       List<Integer> all = new ArrayList<>(count);
       for (int p = 0; p < count; p++) {
@@ -126,16 +135,9 @@ final class ClientOptions {
     @Override
     public void close() {
       try {
-        client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        cluster.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
+        connection.close();
+      } catch (RuntimeException ignored) {
         // the command's outcome is decided; a client that does not close cleanly changes nothing
-      }
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // as above
       }
     }
   }
