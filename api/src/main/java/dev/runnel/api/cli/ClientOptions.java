@@ -61,7 +61,10 @@ final class ClientOptions {
                     timeout().toMillis() + "ms"))
             .withFallback(
                 ConfigFactory.parseString(
-                    "akka.loglevel = WARNING\n"
+                    // The consume command commits on SIGINT/SIGTERM in a shutdown hook of its
+                    // own; Akka's hook would stop the client under it.
+                    "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+                        + "akka.loglevel = WARNING\n"
                         + "akka.stdout-loglevel = OFF\n"
                         + "akka.log-dead-letters = off\n"
                         + "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]\n"

@@ -265,6 +265,47 @@ class CliEndToEndTest {
     }
   }
 
+  @Test
+  void shouldCommitWhatAGroupConsumerPrintedWhenItIsStoppedBySigterm() throws Exception {
+    ok("", "topics", "create", "stopped", "--partitions=1", address);
+    ok("a\nb\nc\n", "produce", "stopped", address);
+    // A separate JVM, as a user runs it; commits on an interval far longer than the test, so
+    // only the commit on the signal can store the offset.
+    Process consumer =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunnelCli.class.getName(),
+                "consume",
+                "stopped",
+                "--group=stopped-by-signal",
+                "--from-beginning",
+                "--commit-interval-ms=3600000",
+                address)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      List<String> printed = new ArrayList<>();
+      try (var lines = consumer.inputReader(StandardCharsets.UTF_8)) {
+        while (printed.size() < 3) {
+          String line = lines.readLine();
+          assertTrue(line != null, "the consumer ended early, printed " + printed);
+          printed.add(line);
+        }
+        assertEquals(List.of("a", "b", "c"), printed);
+        consumer.destroy(); // SIGTERM, as Ctrl-C's SIGINT, runs the shutdown hooks
+        assertTrue(consumer.waitFor(30, TimeUnit.SECONDS), "the consumer stopped");
+      }
+    } finally {
+      consumer.destroyForcibly();
+    }
+    Run described = ok("", "groups", "describe", "stopped-by-signal", address);
+    assertTrue(
+        described.lines().stream().anyMatch(line -> line.contains(" offset=3 ")),
+        "offset 3 committed on SIGTERM: " + described.out());
+  }
+
   private static String text(ByteArrayOutputStream stream) {
     synchronized (stream) {
       return stream.toString(StandardCharsets.UTF_8);
