@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.NotUsed;
 import akka.actor.ActorSystem;
 import akka.grpc.GrpcClientSettings;
 import akka.stream.javadsl.Sink;
@@ -11,9 +12,13 @@ import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
+import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
 import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumeResponse;
+import dev.runnel.api.grpc.v1.ConsumerRecord;
 import dev.runnel.api.grpc.v1.CreateTopicRequest;
+import dev.runnel.api.grpc.v1.GroupEvent;
+import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.ProduceRequest;
 import dev.runnel.api.grpc.v1.ProduceResponse;
 import dev.runnel.api.grpc.v1.ProducerRecord;
@@ -25,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A consumer that stops reading must stop the server reading the log for it: a server with a small
  * heap, which exits on running out of memory, takes several times its heap from a producer while a
  * remote consumer of the same partition does not read, and then still serves that consumer every
- * record in order.
+ * record in order. Both kinds of consuming call: a partition's and a group member's.
  */
 class BoundedMemoryTest {
 
@@ -41,10 +47,47 @@ class BoundedMemoryTest {
   private static final int RECORDS_PER_BATCH = 64;
   private static final int BATCHES = 4 * HEAP_MB * 1024 * 1024 / (RECORD_BYTES * RECORDS_PER_BATCH);
 
+  private static final String TOPIC = "flood";
+
   @TempDir Path dir;
 
   @Test
   void shouldHoldBoundedMemoryForAConsumerThatStoppedReading() throws Exception {
+    floodWhilePaused(
+        client ->
+            client
+                .consume(
+                    ConsumeRequest.newBuilder()
+                        .setTopic(TOPIC)
+                        .setPartition(0)
+                        .setOffset(0)
+                        .setFollow(true)
+                        .build())
+                .map(ConsumeResponse::getRecordsList));
+  }
+
+  @Test
+  void shouldHoldBoundedMemoryForAGroupMemberThatStoppedReading() throws Exception {
+    floodWhilePaused(
+        client ->
+            client
+                .consumeGroup(
+                    ConsumeGroupRequest.newBuilder()
+                        .setGroupId("paused")
+                        .addTopics(TOPIC)
+                        .setReset(OffsetReset.OFFSET_RESET_EARLIEST)
+                        .build())
+                .filter(GroupEvent::hasRecords)
+                .map(event -> event.getRecords().getRecordsList()));
+  }
+
+  /**
+   * Opens the paused consumer's call before a producer writes several heaps' worth of records to
+   * the one partition, then reads every record from the call in order.
+   */
+  private void floodWhilePaused(
+      Function<RunnelServiceClient, Source<List<ConsumerRecord>, NotUsed>> consumer)
+      throws Exception {
     ActorSystem system =
         ActorSystem.create("bounded-client", ConfigFactory.parseString("akka.loglevel = WARNING"));
     try (ServerProcess server =
@@ -60,21 +103,13 @@ class BoundedMemoryTest {
               system);
       await(
           client.createTopic(
-              CreateTopicRequest.newBuilder().setName("flood").setPartitions(1).build()));
+              CreateTopicRequest.newBuilder().setName(TOPIC).setPartitions(1).build()));
 
-      SinkQueueWithCancel<ConsumeResponse> paused =
-          client
-              .consume(
-                  ConsumeRequest.newBuilder()
-                      .setTopic("flood")
-                      .setPartition(0)
-                      .setOffset(0)
-                      .setFollow(true)
-                      .build())
-              .runWith(Sink.queue(), system);
+      SinkQueueWithCancel<List<ConsumerRecord>> paused =
+          consumer.apply(client).runWith(Sink.queue(), system);
 
       ByteString value = ByteString.copyFrom(new byte[RECORD_BYTES]);
-      ProduceRequest.Builder batch = ProduceRequest.newBuilder().setTopic("flood").setPartition(0);
+      ProduceRequest.Builder batch = ProduceRequest.newBuilder().setTopic(TOPIC).setPartition(0);
       for (int i = 0; i < RECORDS_PER_BATCH; i++) {
         batch.addRecords(ProducerRecord.newBuilder().setValue(value));
       }
@@ -92,9 +127,9 @@ class BoundedMemoryTest {
       long expected = 0;
       long total = (long) BATCHES * RECORDS_PER_BATCH;
       while (expected < total) {
-        Optional<ConsumeResponse> response = await(paused.pull());
-        assertTrue(response.isPresent(), "the consumer's stream ended at offset " + expected);
-        for (var record : response.get().getRecordsList()) {
+        Optional<List<ConsumerRecord>> records = await(paused.pull());
+        assertTrue(records.isPresent(), "the consumer's stream ended at offset " + expected);
+        for (ConsumerRecord record : records.get()) {
           assertEquals(expected++, record.getOffset());
         }
       }
