@@ -174,7 +174,7 @@ public final class RecordBatchCodec {
     } else {
       byte[] raw = new byte[(int) recordsBytes];
       writeRecords(batch, ByteBuffer.wrap(raw));
-      out = compressed(codec, raw, raw.length);
+      out = compressed(codec, raw, raw.length, false);
     }
     writeHeader(
         out,
@@ -194,7 +194,8 @@ public final class RecordBatchCodec {
   /**
    * A writer of one batch's records, for a producer that adds records while the batch is open and
    * learns its producer fields only when it sends it. What {@link Writer#finish} returns is what
-   * {@link #encode} returns for the same records and fields (base offset 0, create time).
+   * {@link #encode} returns for the same records and fields (base offset 0, create time, and the
+   * compression the writer chose).
    */
   public Writer writer() {
     return new Writer();
@@ -245,9 +246,9 @@ public final class RecordBatchCodec {
 
     /**
      * The encoded batch of the records added so far, at base offset 0. May be called again (with
-     * other producer fields, say); the records stay.
-     *
-     * @throws IllegalArgumentException if the compressed batch exceeds {@link #maxBatchBytes()}
+     * other producer fields, say); the records stay. Records that {@code compression} would not
+     * make smaller are stored uncompressed (the batch then says {@code NONE}), so a batch whose
+     * records fit always fits.
      */
     public byte[] finish(
         long producerId, short producerEpoch, int baseSequence, CompressionCodec compression) {
@@ -255,17 +256,22 @@ public final class RecordBatchCodec {
       if (problem != null) {
         throw new IllegalArgumentException("Invalid record batch: " + problem);
       }
-      final byte[] out;
-      if (compression == CompressionCodec.NONE) {
+      byte[] out =
+          compression == CompressionCodec.NONE
+              ? null
+              : compressed(compression, records, size, true);
+      CompressionCodec stored = compression;
+      if (out == null) {
+        // Records that do not shrink (already compressed, random) are stored as they are: that is
+        // smaller, and it always fits, where the compressed form could pass maxBatchBytes.
+        stored = CompressionCodec.NONE;
         out = new byte[HEADER_SIZE + size];
         System.arraycopy(records, 0, out, HEADER_SIZE, size);
-      } else {
-        out = compressed(compression, records, size);
       }
       writeHeader(
           out,
           0,
-          compression,
+          stored,
           TimestampType.CREATE_TIME,
           count - 1,
           firstTimestamp,
@@ -278,14 +284,21 @@ public final class RecordBatchCodec {
     }
   }
 
-  /** A batch's bytes, header left blank, with {@code raw}'s first bytes compressed as records. */
-  private byte[] compressed(CompressionCodec codec, byte[] raw, int rawLength) {
+  /**
+   * A batch's bytes, header left blank, with {@code raw}'s first bytes compressed as records; or,
+   * {@code onlyIfSmaller}, null when that is not smaller than the records uncompressed.
+   */
+  private byte[] compressed(
+      CompressionCodec codec, byte[] raw, int rawLength, boolean onlyIfSmaller) {
     int compressedStart = HEADER_SIZE + UNCOMPRESSED_SIZE_BYTES;
     byte[] scratch =
         new byte[compressedStart + RecordsCompression.maxCompressedLength(codec, rawLength)];
     int size =
         compressedStart
             + RecordsCompression.compress(codec, raw, rawLength, scratch, compressedStart);
+    if (onlyIfSmaller && size >= HEADER_SIZE + rawLength) {
+      return null;
+    }
     if (size > maxBatchBytes) {
       throw tooLarge("batchBytes", size);
     }

@@ -67,7 +67,9 @@ class RecordBatchCodecTest {
         timestamp += random.nextInt(2000) - 500; // deltas of both signs
         byte[] key = random.nextBoolean() ? null : new byte[random.nextInt(30)];
         byte[] value = random.nextInt(8) == 0 ? null : new byte[random.nextInt(3000)];
-        random.nextBytes(value == null ? new byte[0] : value);
+        if (value != null && random.nextInt(4) == 0) {
+          random.nextBytes(value); // incompressible: some batches are stored uncompressed
+        }
         List<Header> headers =
             random.nextBoolean() ? List.of() : List.of(new Header("h€" + i, bytes("v")));
         builder.add(timestamp, key, value, headers);
@@ -87,9 +89,41 @@ class RecordBatchCodecTest {
                   RecordBatch.NO_SEQUENCE,
                   compression);
 
-      assertArrayEquals(codec.encode(builder.build()), written, "round=" + round);
+      CompressionCodec chosen = codec.decode(ByteBuffer.wrap(written)).compression();
+      assertTrue(
+          chosen == compression || chosen == CompressionCodec.NONE,
+          "round=" + round + " " + chosen);
+      assertArrayEquals(
+          codec.encode(builder.compression(chosen).build()), written, "round=" + round);
       assertEquals(records, writer.recordCount());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = CompressionCodec.class,
+      names = {"NONE"},
+      mode = EnumSource.Mode.EXCLUDE)
+  void shouldStoreRecordsThatCompressionWouldGrowUncompressedSoThatAFullBatchStillFits(
+      CompressionCodec compression) {
+    RecordBatchCodec small = new RecordBatchCodec(HEADER_SIZE + 4000);
+    RecordBatchCodec.Writer incompressible = small.writer();
+    byte[] random = new byte[3900];
+    new Random(11).nextBytes(random);
+    incompressible.add(1, null, random, List.of());
+
+    byte[] stored = incompressible.finish(-1, (short) -1, -1, compression);
+
+    RecordBatch decoded = small.decode(ByteBuffer.wrap(stored));
+    assertEquals(CompressionCodec.NONE, decoded.compression());
+    assertArrayEquals(random, decoded.records().get(0).value());
+    assertTrue(stored.length <= small.maxBatchBytes(), "fits: " + stored.length);
+
+    RecordBatchCodec.Writer compressible = small.writer();
+    compressible.add(1, null, new byte[3900], List.of());
+    byte[] compressed = compressible.finish(-1, (short) -1, -1, compression);
+    assertEquals(compression, small.decode(ByteBuffer.wrap(compressed)).compression());
+    assertTrue(compressed.length < 1000, "compressed: " + compressed.length);
   }
 
   @Test
