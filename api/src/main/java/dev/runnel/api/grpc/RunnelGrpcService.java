@@ -30,6 +30,7 @@ import dev.runnel.api.admin.ConsumerGroupListing;
 import dev.runnel.api.admin.ConsumerGroupOffset;
 import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.consumer.AutoOffsetReset;
+import dev.runnel.api.consumer.AutoSubscription;
 import dev.runnel.api.consumer.CommittableMessage;
 import dev.runnel.api.consumer.Consumer;
 import dev.runnel.api.consumer.ConsumerSettings;
@@ -597,11 +598,10 @@ public final class RunnelGrpcService implements RunnelService {
   @Override
   public Source<GroupEvent, NotUsed> consumeGroup(ConsumeGroupRequest in) {
     ConsumerSettings<byte[], byte[]> consumerSettings;
+    AutoSubscription subscription;
     int maxRecords;
     try {
-      if (in.getTopicsCount() == 0) {
-        throw invalid("no topics, groupId=" + in.getGroupId());
-      }
+      subscription = subscription(in);
       if (in.getSessionTimeoutMs() < 0) {
         throw invalid("negative session_timeout_ms, groupId=" + in.getGroupId());
       }
@@ -629,9 +629,29 @@ public final class RunnelGrpcService implements RunnelService {
       return Source.failed(e);
     }
     ConsumerSettings<byte[], byte[]> member = consumerSettings;
+    AutoSubscription topics = subscription;
     return Source.fromMaterializer(
-            (materializer, attributes) -> groupEvents(in, member, maxRecords))
+            (materializer, attributes) -> groupEvents(in, member, topics, maxRecords))
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
+  }
+
+  /** The request's topics or topic pattern, exactly one of them. */
+  private static AutoSubscription subscription(ConsumeGroupRequest in) {
+    boolean pattern = !in.getTopicPattern().isEmpty();
+    if (pattern == in.getTopicsCount() > 0) {
+      throw invalid(
+          (pattern ? "both topics and topic_pattern" : "no topics and no topic_pattern")
+              + ", groupId="
+              + in.getGroupId());
+    }
+    if (!pattern) {
+      return Subscriptions.topics(Set.copyOf(in.getTopicsList()));
+    }
+    try {
+      return Subscriptions.topicPattern(in.getTopicPattern());
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage() + ", groupId=" + in.getGroupId());
+    }
   }
 
   /**
@@ -640,7 +660,10 @@ public final class RunnelGrpcService implements RunnelService {
    * group as soon as the stream ends, however it ends.
    */
   private Source<GroupEvent, NotUsed> groupEvents(
-      ConsumeGroupRequest in, ConsumerSettings<byte[], byte[]> member, int maxRecords) {
+      ConsumeGroupRequest in,
+      ConsumerSettings<byte[], byte[]> member,
+      AutoSubscription subscription,
+      int maxRecords) {
     Pair<BoundedSourceQueue<GroupEvent>, Source<GroupEvent, NotUsed>> control =
         Source.<GroupEvent>queue(GROUP_EVENTS_BUFFER).preMaterialize(system);
     BoundedSourceQueue<GroupEvent> events = control.first();
@@ -679,8 +702,7 @@ public final class RunnelGrpcService implements RunnelService {
             }
           }
         };
-    return Consumer.committablePartitionedSource(
-            member, Subscriptions.topics(Set.copyOf(in.getTopicsList())), listener)
+    return Consumer.committablePartitionedSource(member, subscription, listener)
         .flatMapMerge(
             MAX_GROUP_PARTITIONS,
             partition ->

@@ -70,6 +70,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -447,16 +448,17 @@ class GrpcServiceTest {
     private final List<GroupRecords> records = new ArrayList<>();
 
     GroupStream(String group, String topic) {
-      groupId = group;
-      events =
-          client
-              .consumeGroup(
-                  ConsumeGroupRequest.newBuilder()
-                      .setGroupId(group)
-                      .addTopics(topic)
-                      .setReset(OffsetReset.OFFSET_RESET_EARLIEST)
-                      .build())
-              .runWith(Sink.queue(), clientSystem);
+      this(
+          ConsumeGroupRequest.newBuilder()
+              .setGroupId(group)
+              .addTopics(topic)
+              .setReset(OffsetReset.OFFSET_RESET_EARLIEST)
+              .build());
+    }
+
+    GroupStream(ConsumeGroupRequest request) {
+      groupId = request.getGroupId();
+      events = client.consumeGroup(request).runWith(Sink.queue(), clientSystem);
     }
 
     /** Reads events until the member holds {@code count} partitions; answers them. */
@@ -535,6 +537,44 @@ class GrpcServiceTest {
     second.events.cancel();
     assertEquals(4, first.awaitHolding(4).size());
     first.events.cancel();
+  }
+
+  @Test
+  void shouldAssignEveryTopicAPatternMatchesAlsoOnesCreatedLater() {
+    createTopic("pattern-a", 1);
+    createTopic("unmatched-pattern-b", 1);
+    GroupStream member =
+        new GroupStream(
+            ConsumeGroupRequest.newBuilder()
+                .setGroupId("patterned")
+                .setTopicPattern("pattern-.*")
+                .setReset(OffsetReset.OFFSET_RESET_EARLIEST)
+                .build());
+    assertEquals(
+        Set.of(TopicPartition.newBuilder().setTopic("pattern-a").setPartition(0).build()),
+        member.awaitHolding(1));
+
+    createTopic("pattern-c", 2);
+    Set<TopicPartition> held = member.awaitHolding(3);
+    assertEquals(
+        Set.of("pattern-a", "pattern-c"),
+        held.stream().map(TopicPartition::getTopic).collect(Collectors.toSet()));
+    produceTo("pattern-c", 1, "late");
+    assertEquals(List.of("late"), member.awaitRecords(1));
+    member.events.cancel();
+
+    ConsumeGroupRequest good =
+        ConsumeGroupRequest.newBuilder().setGroupId("patterned").setTopicPattern("x.*").build();
+    for (ConsumeGroupRequest bad :
+        List.of(
+            good.toBuilder().setTopicPattern("pattern-(").build(),
+            good.toBuilder().addTopics("pattern-a").build(),
+            good.toBuilder().clearTopicPattern().build())) {
+      assertRejected(
+          Status.Code.INVALID_ARGUMENT,
+          "INVALID_REQUEST",
+          client.consumeGroup(bad).runWith(Sink.seq(), clientSystem));
+    }
   }
 
   @Test
