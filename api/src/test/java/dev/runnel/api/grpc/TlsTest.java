@@ -2,16 +2,17 @@ package dev.runnel.api.grpc;
 
 import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.ActorSystem;
-import akka.grpc.GrpcClientSettings;
 import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.grpc.v1.CreateTopicRequest;
 import dev.runnel.api.grpc.v1.ListTopicsRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
+import dev.runnel.api.remote.RemoteConnection;
 import dev.runnel.api.server.RunnelServer;
 import dev.runnel.api.server.ServerConfig;
+import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,15 @@ import java.security.KeyStore;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The listener with a certificate and key from PEM files, and a client that trusts it. */
+/**
+ * The listener with a certificate and key from PEM files; a remote client that trusts the
+ * certificate (runnel.client.tls.ca-certificates) talks to it, a plaintext one cannot.
+ */
 class TlsTest {
 
   @TempDir Path dir;
@@ -88,24 +93,37 @@ class TlsTest {
                 Map.of()))) {
       result(server.ready());
       assertTrue(server.grpc().tls());
-      ActorSystem system =
-          ActorSystem.create("tls-client", ConfigFactory.parseString("akka.loglevel = WARNING"));
-      try {
-        RunnelServiceClient client =
-            RunnelServiceClient.create(
-                GrpcClientSettings.connectToServiceAt(
-                        "127.0.0.1", server.grpc().localAddress().getPort(), system)
-                    .withTls(true)
-                    .withTrustManager(Tls.trustManager(certificate)),
-                system);
+      String address = "127.0.0.1:" + server.grpc().localAddress().getPort();
+      try (RemoteConnection trusting =
+          RemoteConnection.open(
+              ConfigFactory.parseMap(
+                  Map.of(
+                      "runnel.client.server",
+                      address,
+                      "runnel.client.tls.ca-certificates",
+                      certificate.toString())))) {
+        RunnelServiceClient client = trusting.client();
         result(client.createTopic(CreateTopicRequest.newBuilder().setName("secure").build()));
         assertTrue(
             result(client.listTopics(ListTopicsRequest.getDefaultInstance()))
                 .getNamesList()
                 .contains("secure"));
-        result(client.close());
-      } finally {
-        system.terminate();
+      }
+      try (RemoteConnection plaintext =
+          RemoteConnection.open(
+              ConfigFactory.parseMap(
+                  Map.of(
+                      "runnel.client.server", address, "runnel.client.request-timeout", "5s")))) {
+        ExecutionException refused =
+            assertThrows(
+                ExecutionException.class,
+                () ->
+                    plaintext
+                        .client()
+                        .listTopics(ListTopicsRequest.getDefaultInstance())
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof StatusRuntimeException, refused.toString());
       }
     }
   }
