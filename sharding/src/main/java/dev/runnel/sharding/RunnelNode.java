@@ -32,6 +32,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * One Runnel node: an ActorSystem named {@code runnel} that is a member of an Akka cluster, runs
@@ -58,6 +59,7 @@ public final class RunnelNode implements AutoCloseable {
   private final TopicMetadataCache topics;
   private final Partitioner partitioner;
   private final PartitionSharding partitions;
+  private final PartitionRequests partitionRequests;
   private final GroupSharding groups;
   private final GroupSettings groupSettings;
   private final ActorRef<TopicRegistryCommand> topicRegistry;
@@ -73,6 +75,7 @@ public final class RunnelNode implements AutoCloseable {
     this.topics = topics;
     this.partitioner = new Partitioner();
     this.partitions = partitions;
+    this.partitionRequests = PartitionRequests.start(system, partitions);
     this.groups = groups;
     this.groupSettings = groupSettings;
     this.topicRegistry = topicRegistry;
@@ -171,9 +174,22 @@ public final class RunnelNode implements AutoCloseable {
     return partitioner;
   }
 
-  /** The partition's entity, wherever in the cluster it runs. */
+  /**
+   * The partition's entity, wherever in the cluster it runs. Requests that wait for an answer go
+   * through {@link #askPartition} instead, which gives up when the partition's node is removed.
+   */
   public EntityRef<PartitionCommand> partition(TopicPartition tp) {
     return partitions.entityRef(tp);
+  }
+
+  /**
+   * Asks partition {@code tp}; the answer completes on the system's executor. Fails with the ask's
+   * timeout, or with a retriable {@code NOT_AVAILABLE} as soon as a cluster member is removed while
+   * it waits (see {@link PartitionRequests}).
+   */
+  public <R> CompletionStage<R> askPartition(
+      TopicPartition tp, Function<ActorRef<R>, PartitionCommand> command, Duration timeout) {
+    return partitionRequests.ask(tp, command, timeout);
   }
 
   /**

@@ -45,22 +45,18 @@ interface PartitionAccess {
       @Override
       public CompletionStage<ReaderReply> openReader(
           TopicPartition tp, long fromOffset, Duration timeout) {
-        return Completions.ask(
-            node.partition(tp),
-            replyTo -> new OpenReader(fromOffset, replyTo),
-            timeout,
-            node.system(),
+        return Completions.onExecutor(
+            node.askPartition(tp, replyTo -> new OpenReader(fromOffset, replyTo), timeout),
+            node.system().executionContext(),
             "request=openReader, topicPartition=" + tp + ", offset=" + fromOffset);
       }
 
       @Override
       public CompletionStage<OffsetsReply> listOffsets(
           TopicPartition tp, OffsetSpec spec, Duration timeout) {
-        return Completions.ask(
-            node.partition(tp),
-            replyTo -> new ListOffsets(spec, replyTo),
-            timeout,
-            node.system(),
+        return Completions.onExecutor(
+            node.askPartition(tp, replyTo -> new ListOffsets(spec, replyTo), timeout),
+            node.system().executionContext(),
             "request=listOffsets, topicPartition=" + tp + ", spec=" + spec);
       }
     };

@@ -364,8 +364,8 @@ public final class RunnelGrpcService implements RunnelService {
     dev.runnel.actors.TopicPartition tp =
         new dev.runnel.actors.TopicPartition(topic, part.partition());
     CompletionStage<AppendReply> answer =
-        node.partition(tp)
-            .ask(replyTo -> new Append(part.batch(), acks, replyTo), settings.requestTimeout());
+        node.askPartition(
+            tp, replyTo -> new Append(part.batch(), acks, replyTo), settings.requestTimeout());
     return answer
         .exceptionally(
             failure -> {
