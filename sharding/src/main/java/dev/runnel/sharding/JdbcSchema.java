@@ -41,11 +41,7 @@ import org.slf4j.LoggerFactory;
  * a transaction, and it waits for every other open transaction, which deadlocked with a second node
  * waiting for the lock; the tables are new and empty, so a plain build blocks nothing.
  *
- * <p>Run from a shell with the node's classpath and configuration ({@link #main}):
- *
- * <pre>
- * java -cp &lt;the node's classpath&gt; -Dconfig.file=node.conf dev.runnel.sharding.JdbcSchema
- * </pre>
+ * <p>From a shell: {@code runnel schema create}, with the node's configuration.
  *
  * <p>Thread-safe: stateless; each call uses a connection of its own.
  */
@@ -110,9 +106,8 @@ public final class JdbcSchema {
                 + settings.url()
                 + ", missingTables="
                 + missing
-                + ". Create it with 'java -cp <runnel jars> -Dconfig.file=<node config> "
-                + JdbcSchema.class.getName()
-                + "' or start the node with runnel.jdbc.create-schema-on-start = on");
+                + ". Create it with 'runnel schema create' (with the node's configuration) or"
+                + " start the node with runnel.jdbc.create-schema-on-start = on");
       }
     } catch (SQLException e) {
       throw failure(
@@ -210,24 +205,5 @@ public final class JdbcSchema {
             + ", reason="
             + e.getMessage(),
         e);
-  }
-
-  /**
-   * Creates the schema from the configuration a node would read ({@code -Dconfig.file=...}, the
-   * {@code RUNNEL_JDBC_*} environment variables) and says what it did; exits with 1 on failure.
-   */
-  public static void main(String[] args) {
-    try {
-      JdbcSettings settings =
-          JdbcSettings.fromConfig(ConfigFactory.load().getConfig("runnel.jdbc"));
-      boolean created = create(settings);
-      System.out.println(
-          (created ? "Created the schema" : "Schema already present, nothing to do")
-              + ": url="
-              + settings.url());
-    } catch (RuntimeException e) {
-      System.err.println(e.getMessage());
-      System.exit(1);
-    }
   }
 }

@@ -113,7 +113,7 @@ class JdbcSchemaTest {
                     + POSTGRES.url()
                     + ", missingTables=[event_journal, event_tag, snapshot]. Create it with"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("dev.runnel.sharding.JdbcSchema"), e.getMessage());
+    assertTrue(e.getMessage().contains("runnel schema create"), e.getMessage());
   }
 
   @Test

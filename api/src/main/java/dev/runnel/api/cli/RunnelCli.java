@@ -36,6 +36,7 @@ import picocli.CommandLine.HelpCommand;
       GroupsCommand.class,
       OffsetsCommand.class,
       ClusterCommand.class,
+      SchemaCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
