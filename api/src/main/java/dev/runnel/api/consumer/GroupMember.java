@@ -173,8 +173,6 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
    * What a member is made of.
    *
    * @param clientId the member's name in the group's description
-   * @param coordinator the group's coordinator
-   * @param partitions how partitions are read
    * @param queue where started partitions go to the stream
    * @param metrics the stream's counters
    * @param autoCommit whether it commits the emitted positions itself
@@ -185,8 +183,6 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       ConsumerSettings<K, V> settings,
       String clientId,
       GroupSubscription subscription,
-      RecipientRef<GroupCommand> coordinator,
-      PartitionAccess partitions,
       BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>> queue,
       ConsumerMetricsCounter metrics,
       boolean autoCommit,
@@ -197,7 +193,9 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       ActorContext<Object> context,
       TimerScheduler<Object> timers,
       StashBuffer<Object> stash,
-      Parts<K, V> parts) {
+      Parts<K, V> parts,
+      RecipientRef<GroupCommand> coordinator,
+      PartitionAccess partitions) {
     super(context);
     this.timers = timers;
     this.stash = stash;
@@ -205,8 +203,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     this.groupId = settings.groupId();
     this.clientId = parts.clientId();
     this.subscription = parts.subscription();
-    this.coordinator = parts.coordinator();
-    this.partitions = parts.partitions();
+    this.coordinator = coordinator;
+    this.partitions = partitions;
     this.queue = parts.queue();
     this.metrics = parts.metrics();
     this.autoCommit = parts.autoCommit();
@@ -217,8 +215,14 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
             groupId, context.getSelf(), stopped, settings.commitTimeout(), context.getSystem());
   }
 
-  /** The member's behavior. */
-  static <K, V> Behavior<Object> create(Parts<K, V> parts) {
+  /**
+   * The member's behavior.
+   *
+   * @param coordinator the group's coordinator
+   * @param partitions how partitions are read
+   */
+  static <K, V> Behavior<Object> create(
+      Parts<K, V> parts, RecipientRef<GroupCommand> coordinator, PartitionAccess partitions) {
     return Behaviors.setup(
         context ->
             Behaviors.withStash(
@@ -227,7 +231,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
                     Behaviors.withTimers(
                         timers -> {
                           GroupMember<K, V> member =
-                              new GroupMember<>(context, timers, stash, parts);
+                              new GroupMember<>(
+                                  context, timers, stash, parts, coordinator, partitions);
                           member.join();
                           if (parts.autoCommit()) {
                             timers.startTimerWithFixedDelay(
@@ -472,7 +477,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     return this;
   }
 
-  private static <K, V> List<CommittableMessage<K, V>> committable(
+  /** The records of an assigned partition, each with its committable offset. */
+  static <K, V> List<CommittableMessage<K, V>> committable(
       List<ConsumerRecord<K, V>> records, AssignedPartition partition) {
     List<CommittableMessage<K, V>> messages = new ArrayList<>(records.size());
     for (ConsumerRecord<K, V> record : records) {
@@ -708,11 +714,15 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     return leave();
   }
 
-  /**
-   * Completes the stream's queue, or fails it with {@code failure}; nothing when the stream has
-   * ended already (the queue refuses a second end).
-   */
   private void endQueue(Throwable failure) {
+    endQueue(queue, failure);
+  }
+
+  /**
+   * Completes a member's stream queue, or fails it with {@code failure}; nothing when the stream
+   * has ended already (the queue refuses a second end).
+   */
+  static void endQueue(BoundedSourceQueue<?> queue, Throwable failure) {
     try {
       if (failure == null) {
         queue.complete();

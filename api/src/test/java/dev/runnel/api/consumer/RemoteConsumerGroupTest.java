@@ -1,0 +1,257 @@
+package dev.runnel.api.consumer;
+
+import static dev.runnel.api.TestNode.awaitCondition;
+import static dev.runnel.api.TestNode.result;
+import static dev.runnel.api.consumer.ConsumerGroupTest.awaitStable;
+import static dev.runnel.api.consumer.ConsumerGroupTest.everyPartitionAt;
+import static dev.runnel.api.consumer.ConsumerGroupTest.produce;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import akka.japi.Pair;
+import akka.stream.javadsl.Sink;
+import com.typesafe.config.ConfigFactory;
+import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.error.ErrorCode;
+import dev.runnel.actors.error.RunnelException;
+import dev.runnel.actors.group.GroupState;
+import dev.runnel.api.Runnel;
+import dev.runnel.api.admin.NewTopic;
+import dev.runnel.api.consumer.ConsumerGroupTest.Member;
+import dev.runnel.api.grpc.v1.CommitOffsetsRequest;
+import dev.runnel.api.grpc.v1.OffsetAndMetadata;
+import dev.runnel.api.server.RunnelServer;
+import dev.runnel.api.server.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Consumer groups of a remote {@link Runnel} (runnel.client.mode = remote) against a real server in
+ * this JVM: the consumer code of {@link ConsumerGroupTest} unchanged, the member run by the server
+ * for the client's group stream. Members share the partitions and take over a lost member's from
+ * its last commit; a member rides through a server restart; commits carry the latest generation.
+ */
+class RemoteConsumerGroupTest {
+
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
+
+  @TempDir Path dataDir;
+  private RunnelServer server;
+  private int port;
+  private Runnel client;
+
+  @BeforeEach
+  void start() {
+    server = startServer(dataDir, 0);
+    port = server.grpc().localAddress().getPort();
+    client =
+        Runnel.start(
+            ConfigFactory.parseMap(
+                Map.of(
+                    "runnel.client.mode",
+                    "remote",
+                    "runnel.client.server",
+                    "127.0.0.1:" + port,
+                    "runnel.client.reconnect.min-backoff",
+                    "50ms",
+                    "runnel.client.reconnect.max-backoff",
+                    "500ms",
+                    "akka.loglevel",
+                    "WARNING")));
+  }
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static RunnelServer startServer(Path dataDir, int port) {
+    RunnelServer server =
+        RunnelServer.start(
+            ServerConfig.load(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "runnel.data-dir",
+                        dataDir.toString(),
+                        "runnel.fsync",
+                        "never",
+                        "runnel.cluster.port",
+                        0,
+                        "runnel.server.port",
+                        port,
+                        "runnel.group.min-session-timeout",
+                        "500ms")),
+                Optional.empty(),
+                Map.of()));
+    result(server.ready());
+    return server;
+  }
+
+  /** The server's own node: topics, records and group descriptions are set up and read there. */
+  private Runnel node() {
+    return server.runnel();
+  }
+
+  private Map<TopicPartition, Long> committed(String group) {
+    return ConsumerGroupTest.committed(node(), group);
+  }
+
+  @Test
+  void shouldConsumeAndCommitWithTheSameCodeEmbeddedAndRemote() {
+    String topic = "same-code";
+    result(node().admin().createTopic(new NewTopic(topic, 3)));
+    produce(node(), topic, 3, 0, 20);
+    CommitterSettings committer =
+        CommitterSettings.create(node()).withMaxBatch(7).withMaxInterval(Duration.ofMillis(100));
+    for (Runnel runnel : List.of(node(), client)) {
+      String group = "same-code-" + (runnel.isRemote() ? "remote" : "embedded");
+      Member member = new Member(runnel, group, topic, committer);
+      awaitCondition(
+          () -> committed(group).equals(everyPartitionAt(topic, 3, 20)), Duration.ofSeconds(15));
+      assertEquals(60, member.delivered.size(), runnel + " delivered each record once");
+      result(member.control.drainAndShutdown(member.done, runnel.system().executionContext()));
+      assertEquals(GroupState.EMPTY, result(node().admin().describeConsumerGroup(group)).state());
+    }
+  }
+
+  @Test
+  void shouldShareDisjointPartitionsAndMoveALostMembersPartitionsWithNoRecordLost() {
+    ConsumerGroupTest.assertSharedAndTakenOverFromTheLastCommit(
+        node(), client, "shared", "sharing");
+  }
+
+  @Test
+  void shouldRideThroughAServerRestartAndResumeFromTheCommittedOffsets() {
+    String topic = "restarted";
+    int partitions = 4;
+    result(node().admin().createTopic(new NewTopic(topic, partitions)));
+    produce(node(), topic, partitions, 0, 50);
+    CommitterSettings committer =
+        CommitterSettings.create(client).withMaxBatch(10).withMaxInterval(Duration.ofMillis(50));
+    Member member = new Member(client, "restart", topic, committer);
+    awaitCondition(
+        () -> committed("restart").equals(everyPartitionAt(topic, partitions, 50)),
+        Duration.ofSeconds(15));
+    awaitCondition(
+        () -> member.acknowledged.equals(everyPartitionAt(topic, partitions, 50)),
+        Duration.ofSeconds(5));
+    assertEquals(200, member.delivered.size());
+
+    server.close();
+    server = startServer(dataDir, port);
+    produce(node(), topic, partitions, 50, 50);
+    awaitCondition(
+        () -> committed("restart").equals(everyPartitionAt(topic, partitions, 100)),
+        Duration.ofSeconds(20));
+    assertFalse(member.done.toCompletableFuture().isDone(), "the stream went on");
+    Set<Pair<TopicPartition, Long>> seen = new HashSet<>(member.delivered);
+    assertEquals(400, seen.size(), "every record was delivered");
+    assertEquals(400, member.delivered.size(), "each once: everything was committed before");
+    result(member.control.drainAndShutdown(member.done, client.system().executionContext()));
+  }
+
+  @Test
+  void shouldCommitWithTheLatestGenerationAndRefuseAStaleOne() throws Exception {
+    String topic = "generations";
+    int partitions = 6;
+    result(node().admin().createTopic(new NewTopic(topic, partitions)));
+    List<Pair<String, Integer>> assignments = new CopyOnWriteArrayList<>();
+    RebalanceListener listener =
+        new RebalanceListener() {
+          @Override
+          public void assigned(String memberId, int generation, Set<TopicPartition> held) {
+            assignments.add(Pair.create(memberId, generation));
+          }
+
+          @Override
+          public void revoked(int generation, Set<TopicPartition> revoked) {}
+        };
+    Map<TopicPartition, Long> read = new ConcurrentHashMap<>();
+    ConsumerSettings<String, String> settings = ConsumerGroupTest.groupSettings(client, "gens");
+    Consumer.Control first =
+        Consumer.committablePartitionedSource(settings, Subscriptions.topics(topic), listener)
+            .map(
+                partition ->
+                    partition
+                        .second()
+                        .mapAsync(
+                            1,
+                            message -> {
+                              read.merge(
+                                  message.record().topicPartition(),
+                                  message.record().offset() + 1,
+                                  Math::max);
+                              return message.committableOffset().commit();
+                            })
+                        .run(client.system()))
+            .to(Sink.ignore())
+            .run(client.system());
+    awaitStable(node(), "gens", 1, Duration.ofSeconds(20));
+    awaitCondition(() -> !assignments.isEmpty(), Duration.ofSeconds(5));
+    Pair<String, Integer> stale = assignments.get(assignments.size() - 1);
+
+    Member second =
+        new Member(
+            client,
+            "gens",
+            topic,
+            CommitterSettings.create(client)
+                .withMaxBatch(1)
+                .withMaxInterval(Duration.ofMillis(50)));
+    awaitStable(node(), "gens", 2, Duration.ofSeconds(20));
+    awaitCondition(
+        () -> assignments.get(assignments.size() - 1).second() > stale.second(),
+        Duration.ofSeconds(5));
+    produce(node(), topic, partitions, 0, 10);
+    // Both members commit every record with their current generation: nothing is refused.
+    awaitCondition(
+        () -> committed("gens").equals(everyPartitionAt(topic, partitions, 10)),
+        Duration.ofSeconds(15));
+    TopicPartition held = read.keySet().iterator().next();
+    CommitOffsetsRequest staleCommit =
+        CommitOffsetsRequest.newBuilder()
+            .setGroupId("gens")
+            .setMemberId(stale.first())
+            .setGenerationId(stale.second())
+            .addOffsets(
+                OffsetAndMetadata.newBuilder()
+                    .setPartition(
+                        dev.runnel.api.grpc.v1.TopicPartition.newBuilder()
+                            .setTopic(held.topic())
+                            .setPartition(held.partition()))
+                    .setOffset(1))
+            .build();
+    try {
+      client
+          .remote()
+          .client()
+          .commitOffsets(staleCommit)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      throw new AssertionError("a stale generation's commit was accepted");
+    } catch (ExecutionException e) {
+      RunnelException error = RemoteGroupMember.error(e.getCause());
+      assertEquals(ErrorCode.ILLEGAL_GENERATION, error.code(), error.toString());
+    }
+    result(first.shutdown());
+    result(second.control.drainAndShutdown(second.done, client.system().executionContext()));
+  }
+}
