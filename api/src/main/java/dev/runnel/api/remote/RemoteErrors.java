@@ -7,7 +7,6 @@ import dev.runnel.api.internal.Completions;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -67,17 +66,15 @@ public final class RemoteErrors {
    */
   public static <T> CompletionStage<T> onExecutor(
       CompletionStage<T> call, Executor executor, String request) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    call.whenCompleteAsync(
-        (value, failure) -> {
-          if (failure == null) {
-            result.complete(value);
-          } else {
-            result.completeExceptionally(toRunnelException(failure, request));
-          }
-        },
-        executor);
-    return result;
+    CompletionStage<T> named =
+        call.handle(
+            (value, failure) -> {
+              if (failure != null) {
+                throw toRunnelException(failure, request);
+              }
+              return value;
+            });
+    return Completions.onExecutor(named, executor, request);
   }
 
   /**
