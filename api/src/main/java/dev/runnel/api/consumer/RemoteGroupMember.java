@@ -26,7 +26,6 @@ import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.group.CommitReply;
 import dev.runnel.actors.group.GroupSubscription;
-import dev.runnel.api.grpc.GrpcErrors;
 import dev.runnel.api.grpc.v1.Assignment;
 import dev.runnel.api.grpc.v1.CommitOffsetsRequest;
 import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
@@ -37,6 +36,7 @@ import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.Revocation;
 import dev.runnel.api.header.Headers;
 import dev.runnel.api.remote.RemoteConnection;
+import dev.runnel.api.remote.RemoteErrors;
 import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.TimestampType;
 import java.time.Duration;
@@ -255,14 +255,9 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
                 }));
   }
 
-  /**
-   * The Runnel error a failed request or call stands for; a server that cannot be reached (or a
-   * failure without Runnel's trailers) is {@code NOT_AVAILABLE}.
-   */
-  static RunnelException error(Throwable failure) {
-    return GrpcErrors.fromGrpc(failure)
-        .orElseGet(
-            () -> new RunnelException(ErrorCode.NOT_AVAILABLE, String.valueOf(failure), failure));
+  /** The Runnel error a failed request or call of this member's group stands for. */
+  RunnelException error(Throwable failure) {
+    return RemoteErrors.toRunnelException(failure, "groupId=" + groupId + ", memberId=" + memberId);
   }
 
   @Override

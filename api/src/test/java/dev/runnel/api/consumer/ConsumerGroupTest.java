@@ -293,12 +293,14 @@ class ConsumerGroupTest {
    * A member reading each partition as a source of its own, noting which sources started and ended.
    */
   private static final class PartitionedMember {
+    private final Runnel runnel;
     final Map<TopicPartition, Integer> started = new ConcurrentHashMap<>();
     final Set<TopicPartition> ended = ConcurrentHashMap.newKeySet();
     final Map<TopicPartition, Long> lastOffset = new ConcurrentHashMap<>();
     final Consumer.Control control;
 
-    PartitionedMember(String group, String topic) {
+    PartitionedMember(Runnel runnel, String group, String topic) {
+      this.runnel = runnel;
       control =
           Consumer.committablePartitionedSource(
                   groupSettings(runnel, group), Subscriptions.topics(topic))
@@ -327,16 +329,26 @@ class ConsumerGroupTest {
 
   @Test
   void shouldKeepConsumingKeptPartitionsWhenACooperativeRebalanceAddsAMember() {
-    String topic = "sticky";
+    assertKeptPartitionsReadOnWhenACooperativeRebalanceAddsAMember(
+        runnel, runnel, "sticky", "sticky-group");
+  }
+
+  /**
+   * Three partitioned-source members of {@code consumers} (the node itself, or a remote client of
+   * it) read a 12-partition topic of {@code node}; a fourth joins, and only the partitions that
+   * move to it are stopped: the others' sources go on, never restarted.
+   */
+  static void assertKeptPartitionsReadOnWhenACooperativeRebalanceAddsAMember(
+      Runnel node, Runnel consumers, String topic, String group) {
     int partitions = 12;
-    result(runnel.admin().createTopic(new NewTopic(topic, partitions)));
+    result(node.admin().createTopic(new NewTopic(topic, partitions)));
     List<PartitionedMember> members = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      members.add(new PartitionedMember("sticky-group", topic));
+      members.add(new PartitionedMember(consumers, group, topic));
     }
-    GroupDescription three = awaitStable(runnel, "sticky-group", 3, Duration.ofSeconds(20));
+    GroupDescription three = awaitStable(node, group, 3, Duration.ofSeconds(20));
     assertEquals("cooperative-sticky", three.assignor());
-    TestProbe<Object> probe = TestProbe.create(runnel.system());
+    TestProbe<Object> probe = TestProbe.create(node.system());
     probe.awaitAssert(
         () -> {
           assertEquals(
@@ -348,8 +360,8 @@ class ConsumerGroupTest {
       before.put(i, Set.copyOf(members.get(i).reading()));
     }
 
-    members.add(new PartitionedMember("sticky-group", topic));
-    GroupDescription four = awaitStable(runnel, "sticky-group", 4, Duration.ofSeconds(20));
+    members.add(new PartitionedMember(consumers, group, topic));
+    GroupDescription four = awaitStable(node, group, 4, Duration.ofSeconds(20));
     assertDisjointAndCovering(four, topic, partitions);
     probe.awaitAssert(
         () -> {
@@ -375,7 +387,7 @@ class ConsumerGroupTest {
           return null;
         });
 
-    produce(runnel, topic, partitions, 0, 5);
+    produce(node, topic, partitions, 0, 5);
     probe.awaitAssert(
         () -> {
           for (PartitionedMember member : members) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import akka.japi.Pair;
 import akka.stream.javadsl.Sink;
-import com.typesafe.config.ConfigFactory;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
@@ -20,14 +19,13 @@ import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.consumer.ConsumerGroupTest.Member;
 import dev.runnel.api.grpc.v1.CommitOffsetsRequest;
 import dev.runnel.api.grpc.v1.OffsetAndMetadata;
-import dev.runnel.api.server.RunnelServer;
-import dev.runnel.api.server.ServerConfig;
+import dev.runnel.api.remote.RemoteErrors;
+import dev.runnel.api.remote.RemoteTestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,28 +47,13 @@ class RemoteConsumerGroupTest {
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
 
   @TempDir Path dataDir;
-  private RunnelServer server;
-  private int port;
+  private RemoteTestServer server;
   private Runnel client;
 
   @BeforeEach
   void start() {
-    server = startServer(dataDir, 0);
-    port = server.grpc().localAddress().getPort();
-    client =
-        Runnel.start(
-            ConfigFactory.parseMap(
-                Map.of(
-                    "runnel.client.mode",
-                    "remote",
-                    "runnel.client.server",
-                    "127.0.0.1:" + port,
-                    "runnel.client.reconnect.min-backoff",
-                    "50ms",
-                    "runnel.client.reconnect.max-backoff",
-                    "500ms",
-                    "akka.loglevel",
-                    "WARNING")));
+    server = RemoteTestServer.start(dataDir, Map.of("runnel.group.min-session-timeout", "500ms"));
+    client = server.client();
   }
 
   @AfterEach
@@ -83,31 +66,9 @@ class RemoteConsumerGroupTest {
     }
   }
 
-  private static RunnelServer startServer(Path dataDir, int port) {
-    RunnelServer server =
-        RunnelServer.start(
-            ServerConfig.load(
-                ConfigFactory.parseMap(
-                    Map.of(
-                        "runnel.data-dir",
-                        dataDir.toString(),
-                        "runnel.fsync",
-                        "never",
-                        "runnel.cluster.port",
-                        0,
-                        "runnel.server.port",
-                        port,
-                        "runnel.group.min-session-timeout",
-                        "500ms")),
-                Optional.empty(),
-                Map.of()));
-    result(server.ready());
-    return server;
-  }
-
   /** The server's own node: topics, records and group descriptions are set up and read there. */
   private Runnel node() {
-    return server.runnel();
+    return server.node();
   }
 
   private Map<TopicPartition, Long> committed(String group) {
@@ -115,27 +76,61 @@ class RemoteConsumerGroupTest {
   }
 
   @Test
-  void shouldConsumeAndCommitWithTheSameCodeEmbeddedAndRemote() {
-    String topic = "same-code";
-    result(node().admin().createTopic(new NewTopic(topic, 3)));
-    produce(node(), topic, 3, 0, 20);
-    CommitterSettings committer =
-        CommitterSettings.create(node()).withMaxBatch(7).withMaxInterval(Duration.ofMillis(100));
-    for (Runnel runnel : List.of(node(), client)) {
-      String group = "same-code-" + (runnel.isRemote() ? "remote" : "embedded");
-      Member member = new Member(runnel, group, topic, committer);
-      awaitCondition(
-          () -> committed(group).equals(everyPartitionAt(topic, 3, 20)), Duration.ofSeconds(15));
-      assertEquals(60, member.delivered.size(), runnel + " delivered each record once");
-      result(member.control.drainAndShutdown(member.done, runnel.system().executionContext()));
-      assertEquals(GroupState.EMPTY, result(node().admin().describeConsumerGroup(group)).state());
-    }
-  }
-
-  @Test
   void shouldShareDisjointPartitionsAndMoveALostMembersPartitionsWithNoRecordLost() {
     ConsumerGroupTest.assertSharedAndTakenOverFromTheLastCommit(
         node(), client, "shared", "sharing");
+  }
+
+  @Test
+  void shouldReadKeptPartitionsOnWhenACooperativeRebalanceAddsAMember() {
+    ConsumerGroupTest.assertKeptPartitionsReadOnWhenACooperativeRebalanceAddsAMember(
+        node(), client, "sticky", "sticky-group");
+  }
+
+  /** A plain source of the group committing automatically every {@code interval}, noting reads. */
+  private static Consumer.Control plainConsumer(
+      Runnel runnel,
+      String group,
+      String topic,
+      Duration interval,
+      Set<Pair<TopicPartition, Long>> read) {
+    return Consumer.plainSource(
+            ConsumerGroupTest.groupSettings(runnel, group).withAutoCommitInterval(interval),
+            Subscriptions.topics(topic))
+        .to(Sink.foreach(r -> read.add(Pair.create(r.topicPartition(), r.offset()))))
+        .run(runnel.system());
+  }
+
+  @Test
+  void shouldCommitAPlainSourcesRecordsAutomaticallyAndLeaveAtOnceOnShutdown() {
+    String topic = "plain";
+    result(node().admin().createTopic(new NewTopic(topic, 3)));
+    produce(node(), topic, 3, 0, 20);
+    for (Runnel runnel : List.of(node(), client)) {
+      String mode = runnel.isRemote() ? "remote" : "embedded";
+      // Every 100 ms: the interval's commits reach the end of what was read.
+      Set<Pair<TopicPartition, Long>> read = ConcurrentHashMap.newKeySet();
+      Consumer.Control ticking =
+          plainConsumer(runnel, "ticking-" + mode, topic, Duration.ofMillis(100), read);
+      awaitCondition(
+          () -> committed("ticking-" + mode).equals(everyPartitionAt(topic, 3, 20)),
+          Duration.ofSeconds(15));
+      assertEquals(60, read.size(), mode);
+      result(ticking.shutdown());
+
+      // Never by time: only the shutdown commits, and the member has left when it completes.
+      read.clear();
+      Consumer.Control closing =
+          plainConsumer(runnel, "closing-" + mode, topic, Duration.ofMinutes(5), read);
+      awaitCondition(() -> read.size() == 60, Duration.ofSeconds(15));
+      assertEquals(Map.of(), committed("closing-" + mode), mode);
+      result(closing.shutdown());
+      assertEquals(everyPartitionAt(topic, 3, 20), committed("closing-" + mode), mode);
+      assertEquals(
+          GroupState.EMPTY,
+          result(node().admin().describeConsumerGroup("closing-" + mode)).state(),
+          mode);
+    }
   }
 
   @Test
@@ -155,8 +150,7 @@ class RemoteConsumerGroupTest {
         Duration.ofSeconds(5));
     assertEquals(200, member.delivered.size());
 
-    server.close();
-    server = startServer(dataDir, port);
+    server.restart();
     produce(node(), topic, partitions, 50, 50);
     awaitCondition(
         () -> committed("restart").equals(everyPartitionAt(topic, partitions, 100)),
@@ -248,7 +242,7 @@ class RemoteConsumerGroupTest {
           .get(10, TimeUnit.SECONDS);
       throw new AssertionError("a stale generation's commit was accepted");
     } catch (ExecutionException e) {
-      RunnelException error = RemoteGroupMember.error(e.getCause());
+      RunnelException error = RemoteErrors.toRunnelException(e.getCause(), "request=commit");
       assertEquals(ErrorCode.ILLEGAL_GENERATION, error.code(), error.toString());
     }
     result(first.shutdown());
