@@ -12,11 +12,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.japi.Pair;
 import akka.stream.Attributes;
-import akka.stream.BoundedSourceQueue;
-import akka.stream.KillSwitches;
 import akka.stream.OverflowStrategy;
-import akka.stream.QueueOfferResult;
-import akka.stream.SharedKillSwitch;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.stream.javadsl.Source;
@@ -126,12 +122,6 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
 
   private record CheckLeft(String left, long deadline) {}
 
-  /** A started partition: its position, how to end its source and where its records go. */
-  private record Running<K, V>(
-      AssignedPartition partition,
-      SharedKillSwitch killSwitch,
-      SourceQueueWithComplete<List<ConsumerRecord<K, V>>> records) {}
-
   private static final Object AUTO_COMMIT_KEY = "auto-commit";
   private static final Object CONNECT_KEY = "connect";
   private static final Duration COMMIT_RETRY = Duration.ofMillis(100);
@@ -142,8 +132,6 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   private final String clientId;
   private final List<String> topics;
   private final RemoteConnection connection;
-  private final BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>>
-      queue;
   private final ConsumerMetricsCounter metrics;
   private final boolean autoCommit;
   private final RebalanceListener listener;
@@ -172,13 +160,12 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   /** The partitions of the latest assignment (minus those revoked since). */
   private final Set<TopicPartition> assigned = new HashSet<>();
 
-  private final Map<TopicPartition, Running<K, V>> running = new HashMap<>();
+  /** The stream's partition sources. */
+  private final MemberPartitions<K, V> stream;
 
-  /** What the automatic commit last committed, by partition. */
-  private final Map<TopicPartition, Long> autoCommitted = new HashMap<>();
-
-  /** Set once the stream has no more use for new partitions. */
-  private boolean consuming = true;
+  /** Where the records of each started partition go to its source. */
+  private final Map<TopicPartition, SourceQueueWithComplete<List<ConsumerRecord<K, V>>>> feeds =
+      new HashMap<>();
 
   private boolean leaving;
 
@@ -208,7 +195,6 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     this.clientId = parts.clientId();
     this.topics = parts.subscription().topics().stream().sorted().toList();
     this.connection = connection;
-    this.queue = parts.queue();
     this.metrics = parts.metrics();
     this.autoCommit = parts.autoCommit();
     this.listener = parts.listener();
@@ -217,6 +203,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
         new MemberCommitter(
             groupId, context.getSelf(), stopped, settings.commitTimeout(), context.getSystem());
     this.ownCommits = context.messageAdapter(CommitReply.class, OwnCommitAnswered::new);
+    this.stream = new MemberPartitions<>(parts, committer);
   }
 
   /**
@@ -376,9 +363,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     }
     memberId = "";
     assigned.clear();
-    running.keySet().forEach(this::release);
-    running.clear();
-    autoCommitted.clear();
+    stream.stopAll();
   }
 
   // ------------------------------------------------------------------ events
@@ -402,17 +387,16 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
             now);
     Set<TopicPartition> taken = new HashSet<>(assigned);
     taken.removeAll(now);
-    taken.forEach(this::release);
-    running.keySet().removeAll(taken);
+    stream.stop(taken);
     if (!taken.isEmpty()) {
       listener.revoked(generation, taken);
     }
     assigned.clear();
     assigned.addAll(now);
     listener.assigned(memberId, generation, Set.copyOf(assigned));
-    if (consuming) {
+    if (stream.consuming()) {
       for (TopicPartition tp : assigned) {
-        if (!running.containsKey(tp)) {
+        if (!stream.running().contains(tp)) {
           start(tp);
         }
       }
@@ -431,8 +415,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
             revoked);
     Set<TopicPartition> held = new HashSet<>(revoked);
     held.retainAll(assigned);
-    held.forEach(this::release);
-    running.keySet().removeAll(held);
+    stream.stop(held);
     assigned.removeAll(held);
     if (!held.isEmpty()) {
       listener.revoked(revocation.getGenerationId(), held);
@@ -443,8 +426,8 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     TopicPartition tp =
         new TopicPartition(
             records.getPartition().getTopic(), records.getPartition().getPartition());
-    Running<K, V> r = running.get(tp);
-    if (r == null || !consuming) {
+    SourceQueueWithComplete<List<ConsumerRecord<K, V>>> feed = feeds.get(tp);
+    if (feed == null) {
       // Revoked (or lost, or not started, or the stream stopped): its next owner reads it.
       pull();
       return this;
@@ -459,7 +442,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     int offer = ++offers;
     pendingOffer = offer;
     pendingOfferPartition = tp;
-    getContext().pipeToSelf(r.records().offer(decoded), (result, failure) -> new Offered(offer));
+    getContext().pipeToSelf(feed.offer(decoded), (result, failure) -> new Offered(offer));
     return this;
   }
 
@@ -472,9 +455,6 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
 
   /** Offers the stream a source of the partition, fed by the call's records of it. */
   private void start(TopicPartition tp) {
-    AssignedPartition partition =
-        new AssignedPartition(new GroupTopicPartition(groupId, tp), committer);
-    SharedKillSwitch killSwitch = KillSwitches.shared("partition-" + tp);
     Pair<
             SourceQueueWithComplete<List<ConsumerRecord<K, V>>>,
             Source<List<ConsumerRecord<K, V>>, NotUsed>>
@@ -482,40 +462,22 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
             Source.<List<ConsumerRecord<K, V>>>queue(
                     settings.bufferBatches(), OverflowStrategy.backpressure())
                 .preMaterialize(getContext().getSystem());
-    Source<CommittableMessage<K, V>, NotUsed> source =
-        fed.second()
-            .via(killSwitch.flow())
-            .mapConcat(
-                records -> Consumer.emitted(GroupMember.committable(records, partition), metrics));
-    QueueOfferResult offered = queue.offer(Pair.create(tp, source));
-    if (offered == QueueOfferResult.enqueued()) {
-      running.put(tp, new Running<>(partition, killSwitch, fed.first()));
+    if (stream.start(tp, fed.second(), -1, () -> ended(tp))) {
+      feeds.put(tp, fed.first());
     } else {
       fed.first().complete();
-      if (offered == QueueOfferResult.dropped()) {
-        queue.fail(
-            new RunnelException(
-                ErrorCode.NOT_AVAILABLE,
-                "Too many partitions waiting for the stream: groupId="
-                    + groupId
-                    + ", partition="
-                    + tp));
-      }
     }
   }
 
   /**
-   * Ends a partition's source at once, dropping what it still holds; a pull waiting for its queue
-   * to take records goes ahead. The caller removes it from {@link #running}.
+   * The partition's source ended here: its records are dropped from now on, and a pull waiting for
+   * its queue to take records goes ahead.
    */
-  private void release(TopicPartition tp) {
-    Running<K, V> r = running.get(tp);
-    if (r == null) {
-      return;
+  private void ended(TopicPartition tp) {
+    SourceQueueWithComplete<List<ConsumerRecord<K, V>>> feed = feeds.remove(tp);
+    if (feed != null) {
+      feed.complete();
     }
-    r.killSwitch().shutdown();
-    r.records().complete();
-    autoCommitted.remove(tp);
     if (tp.equals(pendingOfferPartition)) {
       goOn();
     }
@@ -731,25 +693,15 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   /**
-   * Commits the position the stream's downstream reached in the running partitions, where it moved;
-   * answered to {@link OwnCommitAnswered}. Returns whether there was anything to commit.
+   * Commits the position the stream's downstream reached in its partitions, where it moved;
+   * answered to {@link OwnCommitAnswered}.
    */
-  private boolean commitConsumed() {
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    running.forEach(
-        (tp, r) -> {
-          long position = r.partition().consumedPosition();
-          if (position >= 0 && position != autoCommitted.getOrDefault(tp, -1L)) {
-            offsets.put(tp, position);
-            autoCommitted.put(tp, position);
-          }
-        });
-    if (offsets.isEmpty()) {
-      return false;
+  private void commitConsumed() {
+    Map<TopicPartition, Long> offsets = stream.consumedSinceLastCommit(stream.running());
+    if (!offsets.isEmpty()) {
+      ownCommitsUnanswered++;
+      onCommit(new GroupMember.Commit(offsets, ownCommits));
     }
-    ownCommitsUnanswered++;
-    onCommit(new GroupMember.Commit(offsets, ownCommits));
-    return true;
   }
 
   private Behavior<Object> onOwnCommitAnswered(OwnCommitAnswered answered) {
@@ -775,16 +727,8 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private void stopConsuming() {
-    if (consuming) {
-      consuming = false;
-      endQueue(null);
-      running.values().forEach(r -> r.killSwitch().shutdown());
-      running.values().forEach(r -> r.records().complete());
-      if (pendingOffer != 0) {
-        // Nothing reads the partitions any more: go on with the call's events regardless.
-        goOn();
-      }
-    }
+    // Ends every partition's source, and with it any wait for one to take records.
+    stream.stopConsuming();
   }
 
   private Behavior<Object> onShutdown() {
@@ -797,7 +741,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
       stopConsuming();
       return leave();
     }
-    if (consuming) {
+    if (stream.consuming()) {
       // Completed or cancelled downstream: commits of what was emitted may still be under way.
       stopConsuming();
       timers.startSingleTimer(StopTimeout.INSTANCE, settings.stopTimeout());
@@ -867,30 +811,16 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> fail(RunnelException error) {
-    endQueue(error);
-    running.values().forEach(r -> r.killSwitch().abort(error));
-    running.clear();
-    consuming = false;
+    stream.fail(error);
     return leave();
-  }
-
-  private void endQueue(Throwable failure) {
-    GroupMember.endQueue(queue, failure);
   }
 
   private Behavior<Object> onPostStop() {
     if (events != null) {
       events.cancel();
+      events = null;
     }
-    if (consuming) {
-      RunnelException error =
-          new RunnelException(
-              ErrorCode.NOT_AVAILABLE,
-              "Consumer group member stopped: groupId=" + groupId + ", memberId=" + memberId);
-      endQueue(error);
-      running.values().forEach(r -> r.killSwitch().abort(error));
-    }
-    running.values().forEach(r -> r.records().complete());
+    stream.memberStopped(memberId);
     stopped.complete(Done.getInstance());
     return this;
   }
