@@ -105,7 +105,8 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
       Map<TopicPartition, Long> sent,
       Throwable failure) {}
 
-  private record RetryCommit(GroupMember.Commit commit, long deadline) {}
+  /** A commit waiting to be sent, or to be sent again; it fails after {@code deadline}. */
+  private record PendingCommit(GroupMember.Commit commit, long deadline) {}
 
   private enum AutoCommitTick {
     INSTANCE
@@ -173,7 +174,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
    * Commits waiting for the one under way: one request at a time, so that the server stores them in
    * the order they were made (concurrent requests may overtake each other).
    */
-  private final ArrayDeque<RetryCommit> waiting = new ArrayDeque<>();
+  private final ArrayDeque<PendingCommit> waiting = new ArrayDeque<>();
 
   private boolean committing;
 
@@ -243,7 +244,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   /** The Runnel error a failed request or call of this member's group stands for. */
-  RunnelException error(Throwable failure) {
+  private RunnelException error(Throwable failure) {
     return RemoteErrors.toRunnelException(failure, "groupId=" + groupId + ", memberId=" + memberId);
   }
 
@@ -255,7 +256,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
         .onMessage(Offered.class, this::onOffered)
         .onMessage(GroupMember.Commit.class, this::onCommit)
         .onMessage(CommitAnswered.class, this::onCommitAnswered)
-        .onMessage(RetryCommit.class, retry -> onRetryCommit(retry))
+        .onMessage(PendingCommit.class, retry -> onPendingCommit(retry))
         .onMessage(AutoCommitTick.class, tick -> onAutoCommitTick())
         .onMessage(OwnCommitAnswered.class, this::onOwnCommitAnswered)
         .onMessage(GroupMember.StopConsuming.class, stop -> onStopConsuming())
@@ -531,7 +532,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   // ------------------------------------------------------------------ commits
 
   private Behavior<Object> onCommit(GroupMember.Commit commit) {
-    waiting.add(new RetryCommit(commit, System.nanoTime() + settings.commitTimeout().toNanos()));
+    waiting.add(new PendingCommit(commit, System.nanoTime() + settings.commitTimeout().toNanos()));
     next();
     return this;
   }
@@ -539,7 +540,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   /** Sends the waiting commits in order, one request at a time. */
   private void next() {
     while (!committing && !waiting.isEmpty()) {
-      RetryCommit commit = waiting.poll();
+      PendingCommit commit = waiting.poll();
       send(commit.commit(), commit.deadline());
     }
   }
@@ -640,8 +641,8 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     } else if (mayPass && System.nanoTime() < answered.deadline()) {
       // The new generation is on its way, or the server back soon: the next commits wait.
       timers.startSingleTimer(
-          new RetryCommit(commit, answered.deadline()),
-          new RetryCommit(commit, answered.deadline()),
+          new PendingCommit(commit, answered.deadline()),
+          new PendingCommit(commit, answered.deadline()),
           COMMIT_RETRY);
     } else {
       answered(commit, new CommitReply.CommitFailed(error.code(), error.getMessage()));
@@ -649,7 +650,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onRetryCommit(RetryCommit retry) {
+  private Behavior<Object> onPendingCommit(PendingCommit retry) {
     committing = false;
     send(retry.commit(), retry.deadline());
     next();
@@ -658,6 +659,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
 
   /** Sends a fenced commit's offsets one partition each, leaving out those refused as fenced. */
   private void commitEach(CommitAnswered fenced) {
+    String request = "groupId=" + groupId + ", memberId=" + fenced.memberId();
     List<CompletableFuture<Done>> each = new ArrayList<>();
     fenced
         .sent()
@@ -667,7 +669,8 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
                     commitOffsets(fenced.memberId(), fenced.generation(), Map.of(tp, offset))
                         .exceptionally(
                             failure -> {
-                              RunnelException error = error(failure);
+                              RunnelException error =
+                                  RemoteErrors.toRunnelException(failure, request);
                               if (error.code() != ErrorCode.FENCED_MEMBER_EPOCH) {
                                 throw error;
                               }

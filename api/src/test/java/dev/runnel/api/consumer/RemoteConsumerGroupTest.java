@@ -7,9 +7,12 @@ import static dev.runnel.api.consumer.ConsumerGroupTest.everyPartitionAt;
 import static dev.runnel.api.consumer.ConsumerGroupTest.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.japi.Pair;
+import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.SinkQueueWithCancel;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
@@ -131,6 +134,33 @@ class RemoteConsumerGroupTest {
           result(node().admin().describeConsumerGroup("closing-" + mode)).state(),
           mode);
     }
+  }
+
+  @Test
+  void shouldHoldTheServerBackWhileTheDownstreamDoesNotPull() {
+    String topic = "slow";
+    int partitions = 2;
+    result(node().admin().createTopic(new NewTopic(topic, partitions)));
+    produce(node(), topic, partitions, 0, 10_000);
+    Pair<Consumer.Control, SinkQueueWithCancel<CommittableMessage<String, String>>> running =
+        Consumer.committableSource(
+                ConsumerGroupTest.groupSettings(client, "slow"), Subscriptions.topics(topic))
+            .toMat(Sink.queue(), Keep.both())
+            .run(client.system());
+    Consumer.Control control = running.first();
+    awaitCondition(() -> control.metrics().recordsReceived() > 0, Duration.ofSeconds(15));
+    for (int i = 0; i < 100; i++) {
+      assertTrue(result(running.second().pull()).isPresent());
+    }
+    // Per partition: its source's queue of buffer-batches record events of up to 500 records, one
+    // event being decoded, and one waiting to be taken; far below the 10 000 written.
+    long bound = partitions * (4 + 2) * 500L;
+    ConsumerMetrics metrics = control.metrics();
+    assertTrue(
+        metrics.recordsReceived() - metrics.recordsEmitted() <= bound,
+        "held within " + bound + ": " + metrics);
+    running.second().cancel();
+    result(control.shutdown());
   }
 
   @Test
