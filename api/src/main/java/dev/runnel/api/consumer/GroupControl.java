@@ -4,18 +4,18 @@ import akka.Done;
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
-import akka.actor.typed.RecipientRef;
 import akka.japi.Pair;
 import akka.stream.BoundedSourceQueue;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
-import dev.runnel.actors.group.GroupCommand;
 import dev.runnel.actors.group.GroupSubscription;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The {@link Consumer.Control} of a group-subscribed stream: it starts the stream's {@link
@@ -50,16 +50,18 @@ final class GroupControl implements Consumer.Control {
   }
 
   /**
-   * Starts the member of a stream being materialized, which offers its partitions to {@code queue}.
+   * Starts the member of a stream being materialized, which offers its partitions to {@code queue}:
+   * {@code member} makes its behavior, {@link GroupMember} in this JVM or {@link RemoteGroupMember}
+   * for a server; both take the messages {@link GroupMember} defines for the stream's end and
+   * commits.
    */
   static <K, V> GroupControl start(
       ConsumerSettings<K, V> settings,
       GroupSubscription subscription,
-      RecipientRef<GroupCommand> coordinator,
-      PartitionAccess partitions,
       boolean autoCommit,
       RebalanceListener listener,
-      BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>> queue) {
+      BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>> queue,
+      Function<GroupMember.Parts<K, V>, Behavior<Object>> member) {
     ActorSystem<Void> system = settings.runnel().system();
     int number = CLIENTS.incrementAndGet();
     String clientId =
@@ -68,15 +70,13 @@ final class GroupControl implements Consumer.Control {
             : settings.clientId();
     ConsumerMetricsCounter metrics = new ConsumerMetricsCounter();
     CompletableFuture<Done> stopped = new CompletableFuture<>();
-    ActorRef<Object> member =
+    ActorRef<Object> actor =
         system.systemActorOf(
-            GroupMember.create(
+            member.apply(
                 new GroupMember.Parts<>(
                     settings,
                     clientId,
                     subscription,
-                    coordinator,
-                    partitions,
                     queue,
                     metrics,
                     autoCommit,
@@ -84,7 +84,7 @@ final class GroupControl implements Consumer.Control {
                     stopped)),
             "runnel-consumer-" + settings.groupId() + "-" + number,
             Props.empty());
-    return new GroupControl(member, stopped, metrics, system.executionContext());
+    return new GroupControl(actor, stopped, metrics, system.executionContext());
   }
 
   /** Follows the stream's end: tells the member, which leaves the group when it failed. */

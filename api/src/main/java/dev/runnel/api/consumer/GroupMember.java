@@ -14,9 +14,6 @@ import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.japi.Pair;
 import akka.stream.BoundedSourceQueue;
-import akka.stream.KillSwitches;
-import akka.stream.QueueOfferResult;
-import akka.stream.SharedKillSwitch;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
@@ -38,10 +35,8 @@ import dev.runnel.actors.group.JoinReply;
 import dev.runnel.actors.group.OffsetAndMetadata;
 import dev.runnel.actors.group.OffsetsFetched;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,9 +112,6 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     INSTANCE
   }
 
-  /** A started partition: what the stream reads and how to stop it. */
-  private record Running(AssignedPartition partition, SharedKillSwitch killSwitch) {}
-
   private static final Object HEARTBEAT_KEY = "heartbeat";
   private static final Object AUTO_COMMIT_KEY = "auto-commit";
   private static final Duration REJOIN_BACKOFF = Duration.ofMillis(200);
@@ -131,8 +123,6 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   private final GroupSubscription subscription;
   private final RecipientRef<GroupCommand> coordinator;
   private final PartitionAccess partitions;
-  private final BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>>
-      queue;
   private final ConsumerMetricsCounter metrics;
   private final boolean autoCommit;
   private final RebalanceListener listener;
@@ -156,16 +146,11 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   /** Assigned partitions whose committed offsets are being fetched. */
   private final Set<TopicPartition> starting = new HashSet<>();
 
-  private final Map<TopicPartition, Running> running = new HashMap<>();
-
-  /** What the automatic commit last committed, by partition. */
-  private final Map<TopicPartition, Long> autoCommitted = new HashMap<>();
+  /** The stream's partition sources. */
+  private final MemberPartitions<K, V> stream;
 
   /** Numbers offset fetches, so that the answer to one overtaken by a rejoin is ignored. */
   private int fetches;
-
-  /** Set once the stream has no more use for new partitions. */
-  private boolean consuming = true;
 
   private boolean leaving;
 
@@ -173,8 +158,6 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
    * What a member is made of.
    *
    * @param clientId the member's name in the group's description
-   * @param coordinator the group's coordinator
-   * @param partitions how partitions are read
    * @param queue where started partitions go to the stream
    * @param metrics the stream's counters
    * @param autoCommit whether it commits the emitted positions itself
@@ -185,8 +168,6 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       ConsumerSettings<K, V> settings,
       String clientId,
       GroupSubscription subscription,
-      RecipientRef<GroupCommand> coordinator,
-      PartitionAccess partitions,
       BoundedSourceQueue<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>> queue,
       ConsumerMetricsCounter metrics,
       boolean autoCommit,
@@ -197,7 +178,9 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       ActorContext<Object> context,
       TimerScheduler<Object> timers,
       StashBuffer<Object> stash,
-      Parts<K, V> parts) {
+      Parts<K, V> parts,
+      RecipientRef<GroupCommand> coordinator,
+      PartitionAccess partitions) {
     super(context);
     this.timers = timers;
     this.stash = stash;
@@ -205,9 +188,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     this.groupId = settings.groupId();
     this.clientId = parts.clientId();
     this.subscription = parts.subscription();
-    this.coordinator = parts.coordinator();
-    this.partitions = parts.partitions();
-    this.queue = parts.queue();
+    this.coordinator = coordinator;
+    this.partitions = partitions;
     this.metrics = parts.metrics();
     this.autoCommit = parts.autoCommit();
     this.listener = parts.listener();
@@ -215,10 +197,17 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     this.committer =
         new MemberCommitter(
             groupId, context.getSelf(), stopped, settings.commitTimeout(), context.getSystem());
+    this.stream = new MemberPartitions<>(parts, committer);
   }
 
-  /** The member's behavior. */
-  static <K, V> Behavior<Object> create(Parts<K, V> parts) {
+  /**
+   * The member's behavior.
+   *
+   * @param coordinator the group's coordinator
+   * @param partitions how partitions are read
+   */
+  static <K, V> Behavior<Object> create(
+      Parts<K, V> parts, RecipientRef<GroupCommand> coordinator, PartitionAccess partitions) {
     return Behaviors.setup(
         context ->
             Behaviors.withStash(
@@ -227,7 +216,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
                     Behaviors.withTimers(
                         timers -> {
                           GroupMember<K, V> member =
-                              new GroupMember<>(context, timers, stash, parts);
+                              new GroupMember<>(
+                                  context, timers, stash, parts, coordinator, partitions);
                           member.join();
                           if (parts.autoCommit()) {
                             timers.startTimerWithFixedDelay(
@@ -383,9 +373,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     memberId = "";
     assigned.clear();
     starting.clear();
-    running.values().forEach(r -> r.killSwitch().shutdown());
-    running.clear();
-    autoCommitted.clear();
+    stream.stopAll();
   }
 
   // ------------------------------------------------------------------ assignment
@@ -407,13 +395,10 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
             memberId,
             generation,
             assignment.partitions());
-    for (TopicPartition tp : Set.copyOf(running.keySet())) {
-      if (!assignment.partitions().contains(tp)) {
-        // Taken without a revocation (the coordinator lost track of it): stop reading it.
-        running.remove(tp).killSwitch().shutdown();
-        autoCommitted.remove(tp);
-      }
-    }
+    Set<TopicPartition> lost = new HashSet<>(stream.running());
+    lost.removeAll(assignment.partitions());
+    // Taken without a revocation (the coordinator lost track of them): stop reading them.
+    stream.stop(lost);
     starting.retainAll(assignment.partitions());
     Set<TopicPartition> taken = new HashSet<>(assigned);
     taken.removeAll(assignment.partitions());
@@ -424,9 +409,9 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     assigned.addAll(assignment.partitions());
     listener.assigned(memberId, generation, Set.copyOf(assigned));
     Set<TopicPartition> added = new HashSet<>(assigned);
-    added.removeAll(running.keySet());
+    added.removeAll(stream.running());
     added.removeAll(starting);
-    if (consuming && !added.isEmpty()) {
+    if (stream.consuming() && !added.isEmpty()) {
       starting.addAll(added);
       fetchOffsets(added);
     }
@@ -465,58 +450,33 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     }
     for (TopicPartition tp : still) {
       starting.remove(tp);
-      if (consuming) {
+      if (stream.consuming()) {
         start(tp, answered.reply().offsets().get(tp));
       }
     }
     return this;
   }
 
-  private static <K, V> List<CommittableMessage<K, V>> committable(
-      List<ConsumerRecord<K, V>> records, AssignedPartition partition) {
-    List<CommittableMessage<K, V>> messages = new ArrayList<>(records.size());
-    for (ConsumerRecord<K, V> record : records) {
-      messages.add(new CommittableMessage<>(record, new RecordOffset(partition, record.offset())));
-    }
-    return messages;
-  }
-
   /** Offers the stream a source of the partition from its committed offset. */
   private void start(TopicPartition tp, OffsetAndMetadata committed) {
-    AssignedPartition partition =
-        new AssignedPartition(new GroupTopicPartition(groupId, tp), committer);
-    SharedKillSwitch killSwitch = KillSwitches.shared("partition-" + tp);
     ManualSubscription from =
         committed == null
             ? Subscriptions.assignment(tp)
             : Subscriptions.assignmentWithOffset(tp, committed.offset());
-    Source<CommittableMessage<K, V>, NotUsed> source =
-        PartitionReader.source(settings, tp, from, metrics, partitions)
-            .via(killSwitch.flow())
-            .mapConcat(records -> Consumer.emitted(committable(records, partition), metrics));
-    QueueOfferResult offered = queue.offer(Pair.create(tp, source));
+    boolean taken =
+        stream.start(
+            tp,
+            PartitionReader.source(settings, tp, from, metrics, partitions),
+            committed == null ? -1 : committed.offset(),
+            () -> {});
     getContext()
         .getLog()
         .debug(
-            "Partition started: groupId={}, partition={}, committed={}, offered={}",
+            "Partition started: groupId={}, partition={}, committed={}, taken={}",
             groupId,
             tp,
             committed,
-            offered);
-    if (offered == QueueOfferResult.enqueued()) {
-      running.put(tp, new Running(partition, killSwitch));
-      if (committed != null) {
-        autoCommitted.put(tp, committed.offset());
-      }
-    } else if (offered == QueueOfferResult.dropped()) {
-      queue.fail(
-          new RunnelException(
-              ErrorCode.NOT_AVAILABLE,
-              "Too many partitions waiting for the stream: groupId="
-                  + groupId
-                  + ", partition="
-                  + tp));
-    }
+            taken);
   }
 
   private Behavior<Object> onRevokePartitions(RevokePartitions revoke) {
@@ -536,27 +496,17 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
             memberId,
             revoke.generation(),
             revoked);
-    for (TopicPartition tp : revoked) {
-      Running r = running.get(tp);
-      if (r != null) {
-        r.killSwitch().shutdown();
-      }
-    }
+    Map<TopicPartition, Long> positions = stream.stop(revoked);
     if (autoCommit) {
-      commitConsumed(revoked);
+      commit(positions);
     }
     Set<TopicPartition> held = new HashSet<>(revoked);
     held.retainAll(assigned);
     if (!held.isEmpty()) {
       listener.revoked(revoke.generation(), held);
     }
-    revoked.forEach(
-        tp -> {
-          running.remove(tp);
-          starting.remove(tp);
-          assigned.remove(tp);
-          autoCommitted.remove(tp);
-        });
+    starting.removeAll(revoked);
+    assigned.removeAll(revoked);
     coordinator.tell(new RevocationDone(memberId, revoke.generation(), revoked));
     return this;
   }
@@ -582,28 +532,22 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onAutoCommitTick() {
-    commitConsumed(running.keySet());
+    commitConsumed();
     return this;
   }
 
-  /** Commits the position the stream's downstream reached in these partitions, where it moved. */
-  private void commitConsumed(Set<TopicPartition> tps) {
-    if (memberId.isEmpty()) {
-      return;
+  /** Commits the position the stream's downstream reached in its partitions, where it moved. */
+  private void commitConsumed() {
+    if (!memberId.isEmpty()) {
+      commit(stream.consumedSinceLastCommit(stream.running()));
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : tps) {
-      Running r = running.get(tp);
-      if (r == null) {
-        continue;
-      }
-      long position = r.partition().consumedPosition();
-      if (position >= 0 && position != autoCommitted.getOrDefault(tp, -1L)) {
-        offsets.put(tp, OffsetAndMetadata.of(position));
-        autoCommitted.put(tp, position);
-      }
-    }
-    if (!offsets.isEmpty()) {
+  }
+
+  /** Commits positions the stream's downstream reached (automatic commit). */
+  private void commit(Map<TopicPartition, Long> positions) {
+    if (!memberId.isEmpty() && !positions.isEmpty()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      positions.forEach((tp, position) -> offsets.put(tp, OffsetAndMetadata.of(position)));
       String id = memberId;
       int gen = generation;
       getContext()
@@ -646,12 +590,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private void stopConsuming() {
-    if (consuming) {
-      consuming = false;
-      starting.clear();
-      endQueue(null);
-      running.values().forEach(r -> r.killSwitch().shutdown());
-    }
+    starting.clear();
+    stream.stopConsuming();
   }
 
   private Behavior<Object> onShutdown() {
@@ -664,7 +604,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       stopConsuming();
       return leave();
     }
-    if (consuming) {
+    if (stream.consuming()) {
       // Completed or cancelled downstream: commits of what was emitted may still be under way.
       stopConsuming();
       timers.startSingleTimer(StopTimeout.INSTANCE, settings.stopTimeout());
@@ -687,7 +627,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
       return Behaviors.stopped();
     }
     if (autoCommit) {
-      commitConsumed(running.keySet());
+      commitConsumed();
     }
     String id = memberId;
     getContext()
@@ -701,38 +641,12 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> fail(RunnelException error) {
-    endQueue(error);
-    running.values().forEach(r -> r.killSwitch().abort(error));
-    running.clear();
-    consuming = false;
+    stream.fail(error);
     return leave();
   }
 
-  /**
-   * Completes the stream's queue, or fails it with {@code failure}; nothing when the stream has
-   * ended already (the queue refuses a second end).
-   */
-  private void endQueue(Throwable failure) {
-    try {
-      if (failure == null) {
-        queue.complete();
-      } else {
-        queue.fail(failure);
-      }
-    } catch (IllegalStateException alreadyEnded) {
-      // The stream was cancelled or ended before: there is nothing left to end.
-    }
-  }
-
   private Behavior<Object> onPostStop() {
-    if (consuming) {
-      RunnelException error =
-          new RunnelException(
-              ErrorCode.NOT_AVAILABLE,
-              "Consumer group member stopped: groupId=" + groupId + ", memberId=" + memberId);
-      endQueue(error);
-      running.values().forEach(r -> r.killSwitch().abort(error));
-    }
+    stream.memberStopped(memberId);
     stopped.complete(Done.getInstance());
     return this;
   }

@@ -1,6 +1,7 @@
 package dev.runnel.api.consumer;
 
 import akka.NotUsed;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.RecipientRef;
 import akka.japi.Pair;
 import akka.stream.javadsl.Source;
@@ -9,11 +10,15 @@ import dev.runnel.actors.group.GroupCommand;
 import dev.runnel.actors.group.GroupIds;
 import dev.runnel.actors.group.GroupSubscription;
 import dev.runnel.api.internal.SettingsReader;
+import dev.runnel.api.remote.RemoteConnection;
 import java.util.function.Function;
 
 /**
  * The group-subscribed sources of {@link Consumer}: a queue of per-partition sources that the
- * stream's {@link GroupMember} fills as partitions are assigned, and the merged views of it.
+ * stream's member fills as partitions are assigned, and the merged views of it. The member is a
+ * {@link GroupMember} at the group's coordinator for an embedded {@link dev.runnel.api.Runnel}, a
+ * {@link RemoteGroupMember} over the server's group stream for a remote one; everything else is the
+ * same for both.
  */
 final class GroupSources {
 
@@ -27,7 +32,7 @@ final class GroupSources {
   /** The coordinators of the cluster the settings' node belongs to, by group id. */
   static Function<String, RecipientRef<GroupCommand>> coordinators(
       ConsumerSettings<?, ?> settings) {
-    return settings.runnel().node()::group;
+    return groupId -> settings.runnel().node().group(groupId);
   }
 
   /**
@@ -99,18 +104,19 @@ final class GroupSources {
             ? GroupSubscription.topics(topics.topics())
             : GroupSubscription.pattern(
                 ((AutoSubscription.TopicPatternSubscription) subscription).pattern());
-    RecipientRef<GroupCommand> coordinator = coordinators.apply(settings.groupId());
+    Function<GroupMember.Parts<K, V>, Behavior<Object>> member;
+    if (settings.runnel().isRemote()) {
+      RemoteConnection connection = settings.runnel().remote();
+      RemoteGroupMember.check(settings, group);
+      member = parts -> RemoteGroupMember.create(parts, connection);
+    } else {
+      RecipientRef<GroupCommand> coordinator = coordinators.apply(settings.groupId());
+      PartitionAccess access = PartitionAccess.of(settings.runnel().node());
+      member = parts -> GroupMember.create(parts, coordinator, access);
+    }
     return Source.<Pair<TopicPartition, Source<CommittableMessage<K, V>, NotUsed>>>queue(
             MAX_PARTITIONS)
         .mapMaterializedValue(
-            queue ->
-                GroupControl.start(
-                    settings,
-                    group,
-                    coordinator,
-                    PartitionAccess.of(settings.runnel().node()),
-                    autoCommit,
-                    listener,
-                    queue));
+            queue -> GroupControl.start(settings, group, autoCommit, listener, queue, member));
   }
 }

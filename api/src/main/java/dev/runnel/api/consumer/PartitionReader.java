@@ -275,20 +275,44 @@ final class PartitionReader<K, V> {
   }
 
   private ConsumerRecord<K, V> consumerRecord(Record record, long timestamp, RecordBatch batch) {
-    Headers headers = Headers.of(record.headers());
+    return deserialize(
+        settings,
+        tp,
+        record.offset(),
+        timestamp,
+        batch.timestampType(),
+        Headers.of(record.headers()),
+        record.key(),
+        record.value());
+  }
+
+  /**
+   * A stored record as consumed: key and value through the settings' deserializers.
+   *
+   * @throws RunnelException with {@code INVALID_RECORD} when a deserializer throws
+   */
+  static <K, V> ConsumerRecord<K, V> deserialize(
+      ConsumerSettings<K, V> settings,
+      TopicPartition tp,
+      long offset,
+      long timestamp,
+      TimestampType timestampType,
+      Headers headers,
+      byte[] key,
+      byte[] value) {
     String topic = tp.topic();
-    K key;
-    V value;
+    K k;
+    V v;
     try {
-      key = settings.keyDeserializer().deserialize(topic, headers, record.key());
-      value = settings.valueDeserializer().deserialize(topic, headers, record.value());
+      k = settings.keyDeserializer().deserialize(topic, headers, key);
+      v = settings.valueDeserializer().deserialize(topic, headers, value);
     } catch (RuntimeException e) {
       throw new RunnelException(
           ErrorCode.INVALID_RECORD,
           "Cannot deserialize record: topicPartition="
               + tp
               + ", offset="
-              + record.offset()
+              + offset
               + ", reason="
               + e.getMessage(),
           e);
@@ -296,13 +320,13 @@ final class PartitionReader<K, V> {
     return new ConsumerRecord<>(
         topic,
         tp.partition(),
-        record.offset(),
+        offset,
         timestamp,
-        batch.timestampType(),
-        key,
-        value,
+        timestampType,
+        k,
+        v,
         headers,
-        record.key() == null ? ConsumerRecord.NULL_SIZE : record.key().length,
-        record.value() == null ? ConsumerRecord.NULL_SIZE : record.value().length);
+        key == null ? ConsumerRecord.NULL_SIZE : key.length,
+        value == null ? ConsumerRecord.NULL_SIZE : value.length);
   }
 }
