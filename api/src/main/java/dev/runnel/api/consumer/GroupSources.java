@@ -107,7 +107,6 @@ final class GroupSources {
     Function<GroupMember.Parts<K, V>, Behavior<Object>> member;
     if (settings.runnel().isRemote()) {
       RemoteConnection connection = settings.runnel().remote();
-      RemoteGroupMember.check(settings, group);
       member = parts -> RemoteGroupMember.create(parts, connection);
     } else {
       RecipientRef<GroupCommand> coordinator = coordinators.apply(settings.groupId());

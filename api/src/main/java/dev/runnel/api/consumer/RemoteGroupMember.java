@@ -131,7 +131,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
   private final ConsumerSettings<K, V> settings;
   private final String groupId;
   private final String clientId;
-  private final List<String> topics;
+  private final GroupSubscription subscription;
   private final RemoteConnection connection;
   private final ConsumerMetricsCounter metrics;
   private final boolean autoCommit;
@@ -194,7 +194,7 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     this.settings = parts.settings();
     this.groupId = settings.groupId();
     this.clientId = parts.clientId();
-    this.topics = parts.subscription().topics().stream().sorted().toList();
+    this.subscription = parts.subscription();
     this.connection = connection;
     this.metrics = parts.metrics();
     this.autoCommit = parts.autoCommit();
@@ -205,22 +205,6 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
             groupId, context.getSelf(), stopped, settings.commitTimeout(), context.getSystem());
     this.ownCommits = context.messageAdapter(CommitReply.class, OwnCommitAnswered::new);
     this.stream = new MemberPartitions<>(parts, committer);
-  }
-
-  /**
-   * Refuses what a server's group stream cannot do.
-   *
-   * @throws RunnelException with {@code INVALID_REQUEST} for a topic pattern
-   */
-  static void check(ConsumerSettings<?, ?> settings, GroupSubscription subscription) {
-    if (subscription.byPattern()) {
-      throw new RunnelException(
-          ErrorCode.INVALID_REQUEST,
-          "A remote consumer group subscribes to topics by name only: groupId="
-              + settings.groupId()
-              + ", pattern="
-              + subscription.pattern());
-    }
   }
 
   /** The member's behavior: it calls the server at once. */
@@ -283,7 +267,8 @@ final class RemoteGroupMember<K, V> extends AbstractBehavior<Object> {
     ConsumeGroupRequest request =
         ConsumeGroupRequest.newBuilder()
             .setGroupId(groupId)
-            .addAllTopics(topics)
+            .addAllTopics(subscription.topics())
+            .setTopicPattern(subscription.pattern())
             .setReset(
                 switch (settings.autoOffsetReset()) {
                   case EARLIEST -> OffsetReset.OFFSET_RESET_EARLIEST;

@@ -137,6 +137,30 @@ class RemoteConsumerGroupTest {
   }
 
   @Test
+  void shouldReadEveryTopicAPatternMatchesAlsoOneCreatedLater() {
+    result(node().admin().createTopic(new NewTopic("metrics-cpu", 2)));
+    result(node().admin().createTopic(new NewTopic("logs-app", 1)));
+    produce(node(), "metrics-cpu", 2, 0, 5);
+    produce(node(), "logs-app", 1, 0, 5);
+    Set<Pair<TopicPartition, Long>> read = ConcurrentHashMap.newKeySet();
+    Consumer.Control control =
+        Consumer.plainSource(
+                ConsumerGroupTest.groupSettings(client, "patterned"),
+                Subscriptions.topicPattern("metrics-.*"))
+            .to(Sink.foreach(r -> read.add(Pair.create(r.topicPartition(), r.offset()))))
+            .run(client.system());
+    awaitCondition(() -> read.size() == 10, Duration.ofSeconds(15));
+
+    result(node().admin().createTopic(new NewTopic("metrics-disk", 1)));
+    produce(node(), "metrics-disk", 1, 0, 5);
+    awaitCondition(() -> read.size() == 15, Duration.ofSeconds(15));
+    result(control.shutdown());
+    assertTrue(
+        read.stream().noneMatch(r -> r.first().topic().startsWith("logs-")),
+        "only matching topics: " + read);
+  }
+
+  @Test
   void shouldHoldTheServerBackWhileTheDownstreamDoesNotPull() {
     String topic = "slow";
     int partitions = 2;
