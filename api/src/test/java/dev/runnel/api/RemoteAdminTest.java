@@ -42,9 +42,6 @@ class RemoteAdminTest extends AdminTest {
 
   @AfterAll
   static void stopNode() {
-    if (runnel != null) {
-      runnel.close();
-    }
     if (server != null) {
       server.close();
     }
