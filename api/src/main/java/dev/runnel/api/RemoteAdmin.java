@@ -5,8 +5,6 @@ import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.group.GroupDescription;
 import dev.runnel.actors.group.GroupState;
 import dev.runnel.actors.partition.OffsetSpec;
-import dev.runnel.actors.topic.TopicConfig;
-import dev.runnel.actors.topic.TopicConfigs;
 import dev.runnel.api.admin.ConsumerGroupListing;
 import dev.runnel.api.admin.ConsumerGroupOffset;
 import dev.runnel.api.admin.ListOffsetsResultInfo;
@@ -25,14 +23,12 @@ import dev.runnel.api.grpc.v1.DescribeGroupRequest;
 import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.FetchOffsetsRequest;
 import dev.runnel.api.grpc.v1.ListGroupsRequest;
-import dev.runnel.api.grpc.v1.ListOffsetsRequest;
 import dev.runnel.api.grpc.v1.ListTopicsRequest;
 import dev.runnel.api.grpc.v1.OffsetAndMetadata;
-import dev.runnel.api.grpc.v1.PartitionOffset;
-import dev.runnel.api.grpc.v1.PartitionOffsetRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import dev.runnel.api.remote.RemoteConnection;
 import dev.runnel.api.remote.RemoteErrors;
+import dev.runnel.api.remote.RemoteTopics;
 import dev.runnel.sharding.ClusterStatus;
 import java.time.Duration;
 import java.util.Collections;
@@ -57,12 +53,14 @@ final class RemoteAdmin implements AdminCalls {
 
   private final RemoteConnection connection;
   private final RunnelServiceClient client;
+  private final RemoteTopics topics;
   private final Duration timeout;
   private final Executor executor;
 
   RemoteAdmin(RemoteConnection connection) {
     this.connection = connection;
     this.client = connection.client();
+    this.topics = new RemoteTopics(connection);
     this.timeout = connection.settings().requestTimeout();
     this.executor = connection.system().executionContext();
   }
@@ -131,22 +129,7 @@ final class RemoteAdmin implements AdminCalls {
 
   @Override
   public CompletionStage<ListOffsetsResultInfo> listOffsets(TopicPartition tp, OffsetSpec spec) {
-    PartitionOffsetRequest.Builder wanted =
-        PartitionOffsetRequest.newBuilder().setPartition(tp.partition());
-    switch (spec.kind()) {
-      case EARLIEST -> wanted.setOffsetSpec(dev.runnel.api.grpc.v1.OffsetSpec.OFFSET_SPEC_EARLIEST);
-      case LATEST -> wanted.setOffsetSpec(dev.runnel.api.grpc.v1.OffsetSpec.OFFSET_SPEC_LATEST);
-      case TIMESTAMP -> wanted.setTimestamp(spec.timestamp());
-    }
-    return unary(
-            client.listOffsets(
-                ListOffsetsRequest.newBuilder().setTopic(tp.topic()).addPartitions(wanted).build()),
-            "request=listOffsets, topicPartition=" + tp)
-        .thenApply(
-            response -> {
-              PartitionOffset found = response.getOffsets(0);
-              return new ListOffsetsResultInfo(found.getOffset(), found.getTimestamp());
-            });
+    return topics.listOffsets(tp, spec, timeout);
   }
 
   @Override
@@ -241,10 +224,7 @@ final class RemoteAdmin implements AdminCalls {
   }
 
   private static TopicDescription fromProto(dev.runnel.api.grpc.v1.TopicDescription topic) {
-    // The server sends every setting, so the defaults are never used.
-    TopicConfig config = TopicConfigs.parse(topic.getConfigsMap(), TopicConfig.KAFKA_DEFAULTS);
-    return new TopicDescription(
-        topic.getName(), topic.getPartitions(), config, topic.getDeleting());
+    return TopicDescription.of(RemoteTopics.metadata(topic));
   }
 
   private static TopicPartition fromProto(dev.runnel.api.grpc.v1.TopicPartition tp) {

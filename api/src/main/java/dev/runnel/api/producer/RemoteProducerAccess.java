@@ -5,13 +5,10 @@ import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.partition.AppendReply;
-import dev.runnel.actors.topic.TopicConfig;
-import dev.runnel.actors.topic.TopicConfigs;
 import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.api.grpc.v1.Acks;
 import dev.runnel.api.grpc.v1.Compression;
 import dev.runnel.api.grpc.v1.CreateTopicRequest;
-import dev.runnel.api.grpc.v1.DescribeTopicRequest;
 import dev.runnel.api.grpc.v1.InitProducerRequest;
 import dev.runnel.api.grpc.v1.PartitionResult;
 import dev.runnel.api.grpc.v1.ProduceError;
@@ -19,19 +16,17 @@ import dev.runnel.api.grpc.v1.ProduceRequest;
 import dev.runnel.api.grpc.v1.ProducerIdentity;
 import dev.runnel.api.grpc.v1.ProducerRecord;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
-import dev.runnel.api.grpc.v1.TopicDescription;
 import dev.runnel.api.remote.RemoteConnection;
 import dev.runnel.api.remote.RemoteErrors;
+import dev.runnel.api.remote.RemoteTopics;
 import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.RecordBatch;
 import dev.runnel.sharding.Partitioner;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A producer's access to a Runnel server over gRPC. Metadata comes from {@code DescribeTopic} and
@@ -51,7 +46,8 @@ final class RemoteProducerAccess implements ProducerAccess {
   private final Executor executor;
   private final ProduceStream stream;
   private final Partitioner partitioner = new Partitioner();
-  private final ConcurrentHashMap<String, TopicMetadata> topics = new ConcurrentHashMap<>();
+  private final RemoteTopics topics;
+  private final ConcurrentHashMap<String, TopicMetadata> known = new ConcurrentHashMap<>();
   private final Acks acks;
   private final Compression compression;
   private final boolean autoCreateTopics;
@@ -62,6 +58,7 @@ final class RemoteProducerAccess implements ProducerAccess {
     RemoteConnection connection = settings.runnel().remote();
     this.client = connection.client();
     this.stream = new ProduceStream(connection);
+    this.topics = new RemoteTopics(connection);
     this.executor = connection.system().executionContext();
     this.acks =
         switch (settings.acks()) {
@@ -83,23 +80,23 @@ final class RemoteProducerAccess implements ProducerAccess {
 
   @Override
   public Optional<TopicMetadata> topic(String name) {
-    return Optional.ofNullable(topics.get(name));
+    return Optional.ofNullable(known.get(name));
   }
 
   @Override
   public void stale(String topic) {
-    topics.remove(topic);
+    known.remove(topic);
   }
 
   /**
    * Describes the topic until it exists and is not being deleted, every {@code retry.backoff.ms},
-   * within {@code maxBlock}; with {@code runnel.auto-create-topics} on, creates it once first.
+   * within {@code maxBlock} (also while the server is away); with {@code runnel.auto-create-topics}
+   * on, creates it once first.
    */
   @Override
   public CompletionStage<TopicMetadata> awaitTopic(String name, Duration maxBlock) {
-    long deadline = System.nanoTime() + maxBlock.toNanos();
     if (!autoCreateTopics) {
-      return describeUntil(name, deadline, maxBlock);
+      return describe(name, maxBlock);
     }
     return call(
             client.createTopic(CreateTopicRequest.newBuilder().setName(name).build()),
@@ -113,53 +110,17 @@ final class RemoteProducerAccess implements ProducerAccess {
               }
               return created;
             })
-        .thenCompose(created -> describeUntil(name, deadline, maxBlock));
+        .thenCompose(created -> describe(name, maxBlock));
   }
 
-  private CompletionStage<TopicMetadata> describeUntil(
-      String name, long deadline, Duration maxBlock) {
-    return call(
-            client.describeTopic(DescribeTopicRequest.newBuilder().setName(name).build()),
-            "request=describeTopic, topic=" + name)
-        .handle(
-            (described, failure) -> {
-              if (failure == null && !described.getDeleting()) {
-                TopicMetadata metadata = metadata(described);
-                topics.put(name, metadata);
-                return CompletableFuture.completedFuture(metadata);
-              }
-              RunnelException error =
-                  failure == null ? null : RemoteErrors.toRunnelException(failure, name);
-              if (error != null
-                  && !error.retriable()
-                  && error.code() != ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
-                return CompletableFuture.<TopicMetadata>failedFuture(error);
-              }
-              if (System.nanoTime() + retryBackoff.toNanos() > deadline) {
-                return CompletableFuture.<TopicMetadata>failedFuture(
-                    new RunnelException(
-                        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-                        "Topic not available: topic="
-                            + name
-                            + ", maxBlockMs="
-                            + maxBlock.toMillis()
-                            + ", lastError="
-                            + (error == null ? "being deleted" : error.getMessage()),
-                        error));
-              }
-              Executor later =
-                  CompletableFuture.delayedExecutor(
-                      retryBackoff.toNanos(), TimeUnit.NANOSECONDS, executor);
-              return CompletableFuture.supplyAsync(() -> name, later)
-                  .thenCompose(again -> describeUntil(name, deadline, maxBlock));
-            })
-        .thenCompose(next -> next);
-  }
-
-  private static TopicMetadata metadata(TopicDescription topic) {
-    // The server sends every setting, so the defaults are never used; the id stays on the server.
-    TopicConfig config = TopicConfigs.parse(topic.getConfigsMap(), TopicConfig.KAFKA_DEFAULTS);
-    return new TopicMetadata(topic.getName(), topic.getPartitions(), config, false, "");
+  private CompletionStage<TopicMetadata> describe(String name, Duration maxBlock) {
+    return topics
+        .await(name, metadata -> !metadata.deleting(), maxBlock, retryBackoff)
+        .thenApply(
+            metadata -> {
+              known.put(name, metadata);
+              return metadata;
+            });
   }
 
   @Override
