@@ -1,6 +1,7 @@
 package dev.runnel.api.consumer;
 
 import akka.NotUsed;
+import akka.stream.RestartSettings;
 import akka.stream.StreamRefAttributes;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
@@ -57,6 +58,14 @@ interface PartitionAccess {
 
   /** An offset of the partition; answers and failures as {@link #openReader}. */
   CompletionStage<OffsetsReply> listOffsets(TopicPartition tp, OffsetSpec spec, Duration timeout);
+
+  /**
+   * How long a failed reader waits before it is opened again: from {@code reconnect.backoff.ms}
+   * doubling up to {@code reconnect.backoff.max.ms}, as Kafka's consumer reconnects.
+   */
+  default RestartSettings reopening(ConsumerSettings<?, ?> settings) {
+    return RestartSettings.create(settings.reconnectBackoff(), settings.reconnectBackoffMax(), 0.2);
+  }
 
   /** The partitions of {@code runnel}: its node's, or its server's. */
   static PartitionAccess of(Runnel runnel) {

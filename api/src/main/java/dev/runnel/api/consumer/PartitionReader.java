@@ -31,10 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>When the reader fails for a reason that may pass (the partition moved to another node or
  * restarted, the ask timed out, the server restarted or cannot be reached), it is opened again at
- * the offset after the last record emitted, after a backoff from {@code reconnect.backoff.ms}
- * doubling up to {@code reconnect.backoff.max.ms}; so the partition's records come out once each,
- * in offset order. A start offset outside the log ({@code OFFSET_OUT_OF_RANGE}) is replaced as
- * {@code auto.offset.reset} says, as Kafka's consumer does. Other failures ({@code
+ * the offset after the last record emitted, after the access's backoff ({@link
+ * PartitionAccess#reopening}); so the partition's records come out once each, in offset order. A
+ * start offset outside the log ({@code OFFSET_OUT_OF_RANGE}) is replaced as {@code
+ * auto.offset.reset} says, as Kafka's consumer does. Other failures ({@code
  * UNKNOWN_TOPIC_OR_PARTITION} after {@code default.api.timeout.ms}, a deserializer that throws, a
  * corrupt batch, {@code auto.offset.reset = none}) fail the source.
  *
@@ -93,7 +93,8 @@ final class PartitionReader<K, V> {
 
   private Source<List<ConsumerRecord<K, V>>, NotUsed> restarting() {
     RestartSettings restart =
-        RestartSettings.create(settings.reconnectBackoff(), settings.reconnectBackoffMax(), 0.2)
+        partitions
+            .reopening(settings)
             .withMaxRestarts(Integer.MAX_VALUE, settings.reconnectBackoff())
             .withRestartOn(this::mayPass);
     return RestartSource.onFailuresWithBackoff(

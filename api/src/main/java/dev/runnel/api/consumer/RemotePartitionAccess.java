@@ -1,6 +1,7 @@
 package dev.runnel.api.consumer;
 
 import akka.NotUsed;
+import akka.stream.RestartSettings;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
@@ -14,6 +15,7 @@ import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.TimestampType;
 import dev.runnel.api.remote.RemoteConnection;
 import dev.runnel.api.remote.RemoteErrors;
+import dev.runnel.api.remote.RemoteSettings;
 import dev.runnel.api.remote.RemoteTopics;
 import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.Record;
@@ -26,11 +28,11 @@ import java.util.concurrent.CompletionStage;
  * The partitions of a Runnel server, for a remote consumer. A reader is one {@code Consume} call
  * with {@code follow = true} from the offset wanted: the server reads the log as fast as the stream
  * is pulled (HTTP/2 flow control), so a consumer that stops pulling stops the server, and nothing
- * piles up in the client beyond the stream's small buffers. A start outside the log is handled by
- * the server as the consumer's {@code auto.offset.reset} says. The call breaking (the server
- * restarts, the network fails) fails the reader with {@code NOT_AVAILABLE}, and {@link
- * PartitionReader} opens a new one after its backoff, from the offset after the last record
- * emitted. Thread-safe.
+ * piles up in the client beyond the stream's small buffers. A start outside the log is refused with
+ * {@code OFFSET_OUT_OF_RANGE} before the call, as the partition entity refuses it. The call
+ * breaking (the server restarts, the network fails) fails the reader with {@code NOT_AVAILABLE},
+ * and {@link PartitionReader} opens a new one from the offset after the last record emitted, after
+ * the client's {@code runnel.client.reconnect} backoff. Thread-safe.
  */
 final class RemotePartitionAccess implements PartitionAccess {
 
@@ -140,6 +142,16 @@ final class RemotePartitionAccess implements PartitionAccess {
         record.hasKey() ? record.getKey().toByteArray() : null,
         record.hasValue() ? record.getValue().toByteArray() : null,
         headers);
+  }
+
+  /**
+   * The client's {@code runnel.client.reconnect} backoff, as for every broken stream of a remote
+   * client.
+   */
+  @Override
+  public RestartSettings reopening(ConsumerSettings<?, ?> settings) {
+    RemoteSettings remote = connection.settings();
+    return RestartSettings.create(remote.minBackoff(), remote.maxBackoff(), remote.randomFactor());
   }
 
   @Override
