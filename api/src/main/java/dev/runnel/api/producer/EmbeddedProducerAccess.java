@@ -42,6 +42,11 @@ final class EmbeddedProducerAccess implements ProducerAccess {
     return node.topics().topic(name);
   }
 
+  @Override
+  public Optional<TopicMetadata> lastKnown(String name) {
+    return topic(name);
+  }
+
   /** Nothing to do: the cluster pushes every change to the node's metadata. */
   @Override
   public void stale(String topic) {}

@@ -17,8 +17,14 @@ import java.util.concurrent.CompletionStage;
  */
 interface ProducerAccess {
 
-  /** The topic's metadata as known here now, without waiting; empty when it is not known. */
+  /**
+   * The topic's metadata to route records by, without waiting; empty when it is not known here, or
+   * (remote) is due to be described again ({@code metadata.max.age.ms}).
+   */
   Optional<TopicMetadata> topic(String name);
+
+  /** The topic's metadata as last known here, however old; empty when it never was. */
+  Optional<TopicMetadata> lastKnown(String name);
 
   /**
    * Completes with the topic's metadata once it exists and is not being deleted, creating it first

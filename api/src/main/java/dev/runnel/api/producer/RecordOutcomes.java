@@ -34,7 +34,7 @@ final class RecordOutcomes implements PartitionSender.Outcomes {
     boolean appendTime =
         logAppendTime >= 0
             && access
-                .topic(tp.topic())
+                .lastKnown(tp.topic())
                 .map(t -> t.config().messageTimestampType() == TimestampType.LOG_APPEND_TIME)
                 .orElse(false);
     List<ProducerBatch.Entry> entries = batch.entries();

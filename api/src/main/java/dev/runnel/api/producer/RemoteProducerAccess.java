@@ -30,29 +30,38 @@ import java.util.concurrent.Executor;
 
 /**
  * A producer's access to a Runnel server over gRPC. Metadata comes from {@code DescribeTopic} and
- * is kept per topic until the server answers a batch with {@code UNKNOWN_TOPIC_OR_PARTITION} or
- * {@code TOPIC_DELETION_IN_PROGRESS}, or a record names a partition the kept metadata lacks: the
- * next record of the topic then waits for fresh metadata. A sealed batch goes into the producer's
- * {@link ProduceStream} as one request with its explicit partition, its records as the batch's
- * entries hold them, and, for an idempotent producer, its producer id and base sequence: a batch
- * resent after a lost answer (a server restart) is written once, as embedded. The sticky partition
- * turn is this producer's own.
+ * is kept per topic for {@code metadata.max.age.ms}, or until the server answers a batch with
+ * {@code UNKNOWN_TOPIC_OR_PARTITION} or {@code TOPIC_DELETION_IN_PROGRESS}, or a record names a
+ * partition the kept metadata lacks: the next record of the topic then waits for a fresh
+ * description, in order with the records after it. A sealed batch goes into the producer's {@link
+ * ProduceStream} as one request with its explicit partition, its records as the batch's entries
+ * hold them, and, for an idempotent producer, its producer id and base sequence: a batch resent
+ * after a lost answer (a server restart) is written once, as embedded. The sticky partition turn is
+ * this producer's own.
  *
  * <p>Thread-safe.
  */
 final class RemoteProducerAccess implements ProducerAccess {
+
+  /**
+   * A topic's description, when it was taken, and whether something showed it out of date.
+   *
+   * @param atNanos {@link System#nanoTime()} when the description came
+   */
+  private record Described(TopicMetadata metadata, long atNanos, boolean stale) {}
 
   private final RunnelServiceClient client;
   private final Executor executor;
   private final ProduceStream stream;
   private final Partitioner partitioner = new Partitioner();
   private final RemoteTopics topics;
-  private final ConcurrentHashMap<String, TopicMetadata> known = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Described> known = new ConcurrentHashMap<>();
   private final Acks acks;
   private final Compression compression;
   private final boolean autoCreateTopics;
   private final Duration requestTimeout;
   private final Duration retryBackoff;
+  private final long metadataMaxAgeNanos;
 
   RemoteProducerAccess(ProducerSettings<?, ?> settings) {
     RemoteConnection connection = settings.runnel().remote();
@@ -76,16 +85,29 @@ final class RemoteProducerAccess implements ProducerAccess {
         connection.system().settings().config().getBoolean("runnel.auto-create-topics");
     this.requestTimeout = settings.requestTimeout();
     this.retryBackoff = settings.retryBackoff();
+    this.metadataMaxAgeNanos = settings.metadataMaxAge().toNanos();
   }
 
   @Override
   public Optional<TopicMetadata> topic(String name) {
-    return Optional.ofNullable(known.get(name));
+    Described described = known.get(name);
+    if (described == null
+        || described.stale()
+        || System.nanoTime() - described.atNanos() >= metadataMaxAgeNanos) {
+      return Optional.empty();
+    }
+    return Optional.of(described.metadata());
+  }
+
+  @Override
+  public Optional<TopicMetadata> lastKnown(String name) {
+    return Optional.ofNullable(known.get(name)).map(Described::metadata);
   }
 
   @Override
   public void stale(String topic) {
-    known.remove(topic);
+    known.computeIfPresent(
+        topic, (name, described) -> new Described(described.metadata(), described.atNanos(), true));
   }
 
   /**
@@ -118,7 +140,7 @@ final class RemoteProducerAccess implements ProducerAccess {
         .await(name, metadata -> !metadata.deleting(), maxBlock, retryBackoff)
         .thenApply(
             metadata -> {
-              known.put(name, metadata);
+              known.put(name, new Described(metadata, System.nanoTime(), false));
               return metadata;
             });
   }

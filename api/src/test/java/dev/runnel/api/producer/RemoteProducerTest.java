@@ -1,9 +1,12 @@
 package dev.runnel.api.producer;
 
+import static dev.runnel.api.TestNode.assertFails;
+import static dev.runnel.api.TestNode.awaitCondition;
 import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.runnel.actors.TopicPartition;
+import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.partition.OffsetSpec;
 import dev.runnel.api.TestNode;
 import dev.runnel.api.admin.NewTopic;
@@ -16,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,5 +98,35 @@ class RemoteProducerTest extends ProducerTest {
     }
     assertEquals(2500, stored, "every acknowledged record once");
     assertEquals(2, perPartition.size(), "keys spread over both partitions: " + perPartition);
+  }
+
+  @Test
+  void shouldDescribeATopicAgainOnceItsDescriptionIsOldOrShownWrong() {
+    String topic = "growing";
+    result(runnel.admin().createTopic(new NewTopic(topic, 1)));
+    RunnelProducer<String, String> keeping =
+        runnel.producer(settings().withMetadataMaxAge(Duration.ofHours(1)));
+    RunnelProducer<String, String> ageing =
+        runnel.producer(settings().withMetadataMaxAge(Duration.ofMillis(100)));
+    assertEquals(0, result(keeping.send(new ProducerRecord<>(topic, "k", "v"))).partition());
+    assertEquals(0, result(ageing.send(new ProducerRecord<>(topic, "k", "v"))).partition());
+    result(runnel.admin().createPartitions(topic, 3));
+
+    // A record for a partition the kept description lacks fails, and shows it out of date.
+    assertFails(
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        keeping.send(new ProducerRecord<>(topic, 2, "k", "v")));
+    assertEquals(2, result(keeping.send(new ProducerRecord<>(topic, 2, "k", "v"))).partition());
+
+    // Keyed records spread over the new partitions once the description is old.
+    AtomicInteger key = new AtomicInteger();
+    awaitCondition(
+        () ->
+            result(ageing.send(new ProducerRecord<>(topic, "key-" + key.incrementAndGet(), "v")))
+                    .partition()
+                > 0,
+        Duration.ofSeconds(10));
+    result(keeping.close());
+    result(ageing.close());
   }
 }
