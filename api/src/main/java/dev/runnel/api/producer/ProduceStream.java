@@ -135,6 +135,12 @@ final class ProduceStream {
       return;
     }
     queue = null;
+    if (failure == null && pending.isEmpty()) {
+      // Ended while idle (the server closed an idle connection, or is stopping): nothing was lost,
+      // and the next batch opens a new call at once.
+      reconnectAtNanos = System.nanoTime();
+      return;
+    }
     RunnelException error =
         failure != null
             ? RemoteErrors.toRunnelException(failure, "request=produceStream, server=" + connection)
