@@ -241,13 +241,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   private void route(Enqueue enqueue, TopicMetadata topic) {
     try {
-      RecordAccumulator.Appended appended =
-          router.route(topic, enqueue.partition(), enqueue.entry());
-      if (appended == RecordAccumulator.Appended.OPENED) {
-        // Records that waited for their topic are routed at once, with no batch sent in between
-        // to move the sticky partition on: each new batch moves it instead.
-        router.moveSticky(enqueue.topic());
-      }
+      router.route(topic, enqueue.partition(), enqueue.entry());
     } catch (RunnelException refused) {
       outcomes.failed(enqueue.entry(), refused);
     }

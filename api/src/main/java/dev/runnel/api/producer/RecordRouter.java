@@ -110,7 +110,11 @@ final class RecordRouter {
     }
     RecordAccumulator.Appended appended =
         accumulator.append(new TopicPartition(topic.name(), chosen), entry, System.nanoTime());
-    if (partition == null && entry.key() == null && appended == RecordAccumulator.Appended.FILLED) {
+    if (partition == null && entry.key() == null && appended != RecordAccumulator.Appended.JOINED) {
+      // A batch opened or filled: the next records move on, as Kafka's sticky partitioner moves
+      // on with each new batch. Waiting for the batch to be sent is not enough: records appended
+      // faster than the sender drains (or routed in one go after waiting for metadata) would all
+      // go to one partition.
       stickyPartitions.remove(topic.name(), chosen);
     }
     return appended;
@@ -132,11 +136,6 @@ final class RecordRouter {
             chosen != null && chosen < topic.partitions()
                 ? chosen
                 : access.nextStickyPartition(name, topic.partitions()));
-  }
-
-  /** Records of the topic without key and partition move on to another partition. */
-  void moveSticky(String topic) {
-    stickyPartitions.remove(topic);
   }
 
   /** A batch of the partition was sent: records without key and partition move on to another. */
