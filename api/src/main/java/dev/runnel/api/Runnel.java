@@ -56,7 +56,7 @@ public final class Runnel implements AutoCloseable {
   private Runnel(RemoteConnection remote) {
     this.node = null;
     this.remote = remote;
-    this.admin = null;
+    this.admin = new RunnelAdmin(new RemoteAdmin(remote), remote.system().executionContext());
   }
 
   /** Starts (or connects, in remote mode) from the application's configuration. */

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The admin of an embedded node; {@link RemoteAdminTest} runs the same tests against a server. */
 class AdminTest {
 
   @TempDir static Path dataDir;
-  private static Runnel runnel;
-  private static RunnelAdmin admin;
+  static Runnel runnel;
+  static RunnelAdmin admin;
 
   @BeforeAll
   static void startNode() {

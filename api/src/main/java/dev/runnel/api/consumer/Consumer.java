@@ -22,11 +22,12 @@ import org.reactivestreams.Publisher;
  * Akka Streams sources that consume records, named and shaped as Alpakka Kafka's {@code
  * javadsl.Consumer}, and Reactive Streams views of them.
  *
- * <p>A consumer reads each assigned partition through a reader the partition hands out (a stream
- * reference that follows the log live), with backpressure end to end: a slow downstream makes the
- * consumer, and the partition, hold back, never buffer without bound. Each partition's records come
- * in offset order, once each, also across readers reopened after a partition moved; records of
- * different partitions interleave.
+ * <p>A consumer reads each assigned partition through a reader that follows the log live: embedded,
+ * a stream reference the partition hands out; remote, a {@code Consume} call to the server. Either
+ * way with backpressure end to end: a slow downstream makes the consumer, and the partition (or the
+ * server), hold back, never buffer without bound. Each partition's records come in offset order,
+ * once each, also across readers reopened after a partition moved or the server restarted; records
+ * of different partitions interleave.
  */
 public final class Consumer {
 
@@ -98,7 +99,7 @@ public final class Consumer {
    */
   public static <K, V> Source<ConsumerRecord<K, V>, Control> plainSource(
       ConsumerSettings<K, V> settings, ManualSubscription subscription) {
-    return plainSource(settings, subscription, PartitionAccess.of(settings.runnel().node()));
+    return plainSource(settings, subscription, PartitionAccess.of(settings.runnel()));
   }
 
   /** {@link #plainSource} over the given access to the partitions. */

@@ -2,7 +2,6 @@ package dev.runnel.api.consumer;
 
 import akka.NotUsed;
 import akka.stream.RestartSettings;
-import akka.stream.StreamRefAttributes;
 import akka.stream.javadsl.RestartSource;
 import akka.stream.javadsl.Source;
 import dev.runnel.actors.TopicPartition;
@@ -10,13 +9,9 @@ import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.partition.OffsetSpec;
 import dev.runnel.actors.partition.OffsetsReply;
-import dev.runnel.actors.partition.ReaderReply;
-import dev.runnel.actors.partition.StoredBatch;
 import dev.runnel.api.header.Headers;
 import dev.runnel.api.internal.Completions;
-import dev.runnel.persistence.record.CorruptRecordBatchException;
 import dev.runnel.persistence.record.Record;
-import dev.runnel.persistence.record.RecordBatch;
 import dev.runnel.persistence.record.TimestampType;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One partition's records as a source: it resolves the start offset, opens a reader on the
- * partition entity ({@code OpenReader}, answered with a {@code SourceRef} of stored batches),
- * decodes the batches, skips the records before the offset asked for, and deserializes the rest. It
- * emits the records of each stored batch as one list: the stream's per-element work (and the hops
- * across the restart and merge stages) is then paid per batch, and {@link Consumer} flattens the
- * lists last.
+ * One partition's records as a source: it resolves the start offset, opens a reader through the
+ * {@link PartitionAccess} (the partition entity's stored batches, or a remote server's {@code
+ * Consume} call), skips the records before the offset asked for, and deserializes the rest. It
+ * emits the records of each {@link PartitionAccess.Chunk} as one list: the stream's per-element
+ * work (and the hops across the restart and merge stages) is then paid per chunk, and {@link
+ * Consumer} flattens the lists last.
  *
  * <p>When the reader fails for a reason that may pass (the partition moved to another node or
- * restarted, the ask timed out), it is opened again at the offset after the last record emitted,
- * after a backoff from {@code reconnect.backoff.ms} doubling up to {@code
- * reconnect.backoff.max.ms}; so the partition's records come out once each, in offset order. A
+ * restarted, the ask timed out, the server restarted or cannot be reached), it is opened again at
+ * the offset after the last record emitted, after the access's backoff ({@link
+ * PartitionAccess#reopening}); so the partition's records come out once each, in offset order. A
  * start offset outside the log ({@code OFFSET_OUT_OF_RANGE}) is replaced as {@code
  * auto.offset.reset} says, as Kafka's consumer does. Other failures ({@code
  * UNKNOWN_TOPIC_OR_PARTITION} after {@code default.api.timeout.ms}, a deserializer that throws, a
@@ -98,7 +93,8 @@ final class PartitionReader<K, V> {
 
   private Source<List<ConsumerRecord<K, V>>, NotUsed> restarting() {
     RestartSettings restart =
-        RestartSettings.create(settings.reconnectBackoff(), settings.reconnectBackoffMax(), 0.2)
+        partitions
+            .reopening(settings)
             .withMaxRestarts(Integer.MAX_VALUE, settings.reconnectBackoff())
             .withRestartOn(this::mayPass);
     return RestartSource.onFailuresWithBackoff(
@@ -137,13 +133,19 @@ final class PartitionReader<K, V> {
         .awaitPartition(tp, settings.defaultApiTimeout())
         .exceptionally(
             failure -> {
+              Throwable cause = Completions.unwrap(failure);
+              if (cause instanceof RunnelException away
+                  && away.retriable()
+                  && away.code() != ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+                throw away; // the server is away: opened again after the backoff
+              }
               throw new RunnelException(
                   ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
                   "No such partition: topicPartition="
                       + tp
                       + ", default.api.timeout.ms="
                       + settings.defaultApiTimeout().toMillis(),
-                  Completions.unwrap(failure));
+                  cause);
             })
         .thenComposeAsync(topic -> startOffset(), executor)
         .thenComposeAsync(from -> openAt(from, 0), executor);
@@ -195,22 +197,15 @@ final class PartitionReader<K, V> {
 
   private CompletionStage<Source<Batch, NotUsed>> openAt(long from, int resets) {
     return partitions
-        .openReader(tp, from, settings.requestTimeout())
-        .thenComposeAsync(
-            reply -> {
-              if (reply instanceof ReaderReply.ReaderOpened opened) {
-                Source<Batch, NotUsed> batches =
-                    opened
-                        .batches()
-                        .getSource()
-                        .withAttributes(
-                            StreamRefAttributes.bufferCapacity(settings.bufferBatches()))
-                        .map(stored -> new Batch(stored, from));
-                return CompletableFuture.completedFuture(batches);
-              }
-              ReaderReply.ReaderFailed failed = (ReaderReply.ReaderFailed) reply;
-              if (failed.code() == ErrorCode.OFFSET_OUT_OF_RANGE && resets < MAX_RESETS) {
-                return reset(failed.message())
+        .openReader(tp, from, settings)
+        .thenApply(chunks -> chunks.map(chunk -> new Batch(chunk, from)))
+        .exceptionallyComposeAsync(
+            failure -> {
+              Throwable cause = Completions.unwrap(failure);
+              if (cause instanceof RunnelException refused
+                  && refused.code() == ErrorCode.OFFSET_OUT_OF_RANGE
+                  && resets < MAX_RESETS) {
+                return reset(refused.detail())
                     .thenComposeAsync(
                         offset -> {
                           next.set(offset);
@@ -218,7 +213,7 @@ final class PartitionReader<K, V> {
                         },
                         executor);
               }
-              throw new RunnelException(failed.code(), failed.message());
+              return CompletableFuture.failedFuture(cause);
             },
             executor);
   }
@@ -238,34 +233,20 @@ final class PartitionReader<K, V> {
 
   // ------------------------------------------------------------------ decoding
 
-  /** A stored batch and the offset its reader was opened at (records before it are skipped). */
-  private record Batch(StoredBatch stored, long from) {}
+  /** A chunk of records and the offset its reader was opened at (records before it are skipped). */
+  private record Batch(PartitionAccess.Chunk chunk, long from) {}
 
-  /** The batch's records at or after the offset read from; notes the offset after the last. */
+  /** The chunk's records at or after the offset read from; notes the offset after the last. */
   private List<ConsumerRecord<K, V>> records(Batch batch) {
-    StoredBatch stored = batch.stored();
+    PartitionAccess.Chunk chunk = batch.chunk();
     metrics.batchReceived();
-    if (stored.lastOffset() < batch.from()) {
-      return List.of();
-    }
-    RecordBatch decoded;
-    try {
-      decoded = stored.decode();
-    } catch (CorruptRecordBatchException e) {
-      throw new RunnelException(
-          ErrorCode.CORRUPT_MESSAGE,
-          "Corrupt batch: topicPartition=" + tp + ", baseOffset=" + stored.baseOffset(),
-          e);
-    }
-    boolean appendTime = decoded.timestampType() == TimestampType.LOG_APPEND_TIME;
-    List<ConsumerRecord<K, V>> records = new ArrayList<>(decoded.recordCount());
-    for (Record record : decoded.records()) {
+    List<ConsumerRecord<K, V>> records = new ArrayList<>(chunk.records().size());
+    for (Record record : chunk.records()) {
       if (record.offset() < batch.from()) {
         continue;
       }
-      records.add(
-          consumerRecord(
-              record, appendTime ? decoded.maxTimestamp() : record.timestamp(), decoded));
+      long timestamp = chunk.logAppendTime() >= 0 ? chunk.logAppendTime() : record.timestamp();
+      records.add(consumerRecord(record, timestamp, chunk.timestampType()));
     }
     metrics.recordsReceived(records.size());
     if (!records.isEmpty()) {
@@ -274,13 +255,14 @@ final class PartitionReader<K, V> {
     return records;
   }
 
-  private ConsumerRecord<K, V> consumerRecord(Record record, long timestamp, RecordBatch batch) {
+  private ConsumerRecord<K, V> consumerRecord(
+      Record record, long timestamp, TimestampType timestampType) {
     return deserialize(
         settings,
         tp,
         record.offset(),
         timestamp,
-        batch.timestampType(),
+        timestampType,
         Headers.of(record.headers()),
         record.key(),
         record.value());

@@ -5,7 +5,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -13,16 +12,9 @@ import dev.runnel.actors.Pipe;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
-import dev.runnel.actors.partition.Acks;
 import dev.runnel.actors.partition.AppendReply;
-import dev.runnel.actors.partition.PartitionCommand.Append;
-import dev.runnel.actors.topic.ProducerIdAllocated;
 import dev.runnel.actors.topic.TopicMetadata;
-import dev.runnel.actors.topic.TopicRegistryCommand.AllocateProducerId;
-import dev.runnel.actors.topic.TopicRegistryCommand.CreateTopic;
-import dev.runnel.actors.topic.TopicReply;
 import dev.runnel.api.internal.Completions;
-import dev.runnel.sharding.RunnelNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -44,10 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * them through. It completes the records' stages on the system's executor, never on its own thread,
  * so that an application's callbacks cannot hold it up.
  *
- * <p>Records for a topic this node has no metadata for come here one by one ({@link Enqueue}) and
- * wait, in order, until the metadata arrives (or {@code max.block.ms} passes), so that a topic's
- * records keep the order they were sent in. With {@code runnel.auto-create-topics} on, the first
- * such record creates the topic.
+ * <p>Records for a topic with no metadata here come here one by one ({@link Enqueue}) and wait, in
+ * order, until the metadata arrives (or {@code max.block.ms} passes), so that a topic's records
+ * keep the order they were sent in. With {@code runnel.auto-create-topics} on, the first such
+ * record creates the topic.
  */
 final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
@@ -85,8 +77,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private record AppendAnswered(ProducerBatch batch, AppendReply reply, Throwable failure)
       implements Command {}
 
-  private record ProducerIdAnswered(
-      TopicPartition partition, ProducerIdAllocated allocated, Throwable failure)
+  private record ProducerIdAnswered(TopicPartition partition, Long producerId, Throwable failure)
       implements Command {}
 
   private record RetryProducerId(TopicPartition partition) implements Command {}
@@ -96,7 +87,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   private static final Object WAKEUP_KEY = "wakeup";
 
-  private final RunnelNode node;
+  private final ProducerAccess access;
   private final TimerScheduler<Command> timers;
   private final RecordAccumulator accumulator;
   private final RecordRouter router;
@@ -104,9 +95,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private final AtomicBoolean stopped;
   private final AtomicBoolean wakeupPending;
   private final Executor executor;
-  private final Acks acks;
   private final boolean idempotent;
-  private final boolean autoCreateTopics;
   private final int maxInFlight;
   private final long deliveryTimeoutNanos;
   private final long retryBackoffNanos;
@@ -117,12 +106,14 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private final Map<TopicPartition, PartitionSender> senders = new HashMap<>();
   private final Map<String, ArrayDeque<Enqueue>> waitingForTopic = new HashMap<>();
   private long scheduledWakeup = Long.MAX_VALUE;
+  private boolean flushWaitingForTopics;
   private RunnelException fatal;
 
   private ProducerActor(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ProducerSettings<?, ?> settings,
+      ProducerAccess access,
       RecordAccumulator accumulator,
       RecordRouter router,
       RecordOutcomes outcomes,
@@ -131,17 +122,14 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     super(context);
     this.stopped = stopped;
     this.wakeupPending = wakeupPending;
-    this.node = settings.runnel().node();
+    this.access = access;
     this.timers = timers;
     this.accumulator = accumulator;
     this.router = router;
     this.outcomes = outcomes;
     this.settings = settings;
     this.executor = context.getSystem().executionContext();
-    this.acks = settings.acks();
     this.idempotent = settings.enableIdempotence();
-    this.autoCreateTopics =
-        context.getSystem().settings().config().getBoolean("runnel.auto-create-topics");
     this.maxInFlight = settings.maxInFlight();
     this.deliveryTimeoutNanos = settings.deliveryTimeout().toNanos();
     this.retryBackoffNanos = settings.retryBackoff().toNanos();
@@ -160,6 +148,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
    */
   static Behavior<Command> create(
       ProducerSettings<?, ?> settings,
+      ProducerAccess access,
       RecordAccumulator accumulator,
       RecordRouter router,
       RecordOutcomes outcomes,
@@ -173,6 +162,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
                         context,
                         timers,
                         settings,
+                        access,
                         accumulator,
                         router,
                         outcomes,
@@ -209,7 +199,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       waiting.addLast(enqueue);
       return this;
     }
-    Optional<TopicMetadata> metadata = node.topics().topic(enqueue.topic());
+    Optional<TopicMetadata> metadata = access.topic(enqueue.topic());
     if (metadata.isPresent()) {
       route(enqueue, metadata.get());
       sendReady();
@@ -223,29 +213,10 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   }
 
   private void awaitTopic(String topic) {
-    CompletionStage<TopicMetadata> known;
-    if (autoCreateTopics) {
-      CompletionStage<TopicReply> created =
-          Completions.ask(
-              node.topicRegistry(),
-              replyTo -> new CreateTopic(topic, -1, Map.of(), replyTo),
-              requestTimeout,
-              getContext().getSystem(),
-              "request=createTopic, topic=" + topic);
-      known =
-          created.thenCompose(
-              reply -> {
-                if (reply instanceof TopicReply.TopicFailed failed
-                    && failed.code() != ErrorCode.TOPIC_ALREADY_EXISTS) {
-                  throw new RunnelException(failed.code(), failed.message());
-                }
-                return node.topics().await(topic, metadata -> !metadata.deleting(), maxBlock);
-              });
-    } else {
-      known = node.topics().await(topic, metadata -> !metadata.deleting(), maxBlock);
-    }
     Pipe.toSelf(
-        getContext(), known, (metadata, failure) -> new TopicAwaited(topic, metadata, failure));
+        getContext(),
+        access.awaitTopic(topic, maxBlock),
+        (metadata, failure) -> new TopicAwaited(topic, metadata, failure));
   }
 
   private Behavior<Command> onTopicAwaited(TopicAwaited awaited) {
@@ -258,6 +229,11 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       waiting.forEach(enqueue -> failEnqueued(enqueue, error));
     } else {
       waiting.forEach(enqueue -> route(enqueue, awaited.metadata()));
+      if (flushWaitingForTopics) {
+        // A flush came while these records waited: it waits for them, so they must not linger.
+        accumulator.closeAll();
+        flushWaitingForTopics = !waitingForTopic.isEmpty();
+      }
       sendReady();
     }
     return this;
@@ -325,9 +301,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private void send(ProducerBatch batch) {
     TopicPartition tp = batch.partition();
     router.batchSent(tp);
-    byte[] bytes = batch.bytes();
-    CompletionStage<AppendReply> reply =
-        node.partition(tp).ask(replyTo -> new Append(bytes, acks, replyTo), requestTimeout);
+    CompletionStage<AppendReply> reply = access.append(batch, requestTimeout);
     Pipe.toSelf(
         getContext(), reply, (answer, failure) -> new AppendAnswered(batch, answer, failure));
   }
@@ -379,13 +353,10 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   }
 
   private void requestProducerId(TopicPartition tp) {
-    CompletionStage<ProducerIdAllocated> allocated =
-        AskPattern.ask(
-            node.topicRegistry(),
-            AllocateProducerId::new,
-            requestTimeout,
-            getContext().getSystem().scheduler());
-    Pipe.toSelf(getContext(), allocated, (id, failure) -> new ProducerIdAnswered(tp, id, failure));
+    Pipe.toSelf(
+        getContext(),
+        access.allocateProducerId(requestTimeout),
+        (id, failure) -> new ProducerIdAnswered(tp, id, failure));
   }
 
   private Behavior<Command> onProducerIdAnswered(ProducerIdAnswered answered) {
@@ -401,7 +372,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       timers.startSingleTimer(new RetryProducerId(tp), retryBackoff);
       return this;
     }
-    senders.get(tp).producerIdAssigned(answered.allocated().producerId());
+    senders.get(tp).producerIdAssigned(answered.producerId());
     long now = System.nanoTime();
     drain(tp, now);
     scheduleWakeup(now);
@@ -464,6 +435,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   private void flushInto(CompletableFuture<Done> done) {
     accumulator.closeAll();
+    flushWaitingForTopics = !waitingForTopic.isEmpty();
     long now = System.nanoTime();
     drainAll(now);
     List<CompletableFuture<RecordMetadata>> pending = accumulator.results();
@@ -493,6 +465,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   private Behavior<Command> onPostStop() {
     stopped.set(true);
+    access.close();
     RunnelException stopped =
         new RunnelException(ErrorCode.NOT_AVAILABLE, "Producer stopped: " + getContext().getSelf());
     senders.values().forEach(sender -> sender.failAll(stopped));

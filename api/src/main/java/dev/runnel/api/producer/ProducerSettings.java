@@ -43,6 +43,7 @@ public final class ProducerSettings<K, V> {
   static final String BUFFER_MEMORY = "buffer.memory";
   static final String MAX_REQUEST_SIZE = "max.request.size";
   static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+  static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
   static final String PARALLELISM = "parallelism";
 
   /** Every setting's name. */
@@ -60,6 +61,7 @@ public final class ProducerSettings<K, V> {
           BUFFER_MEMORY,
           MAX_REQUEST_SIZE,
           RETRY_BACKOFF_MS,
+          METADATA_MAX_AGE_MS,
           PARALLELISM);
 
   private static final Map<String, Acks> ACKS_VALUES =
@@ -105,6 +107,7 @@ public final class ProducerSettings<K, V> {
   private final long bufferMemory;
   private final int maxRequestSize;
   private final Duration retryBackoff;
+  private final Duration metadataMaxAge;
   private final int parallelism;
 
   private ProducerSettings(
@@ -127,6 +130,7 @@ public final class ProducerSettings<K, V> {
         read.intIn(MAX_REQUEST_SIZE, RecordBatchCodec.HEADER_SIZE + 4, MAX_BATCH_BYTES);
     this.bufferMemory = read.longIn(BUFFER_MEMORY, maxRequestSize, Long.MAX_VALUE);
     this.retryBackoff = read.duration(RETRY_BACKOFF_MS, Duration.ZERO);
+    this.metadataMaxAge = read.duration(METADATA_MAX_AGE_MS, Duration.ZERO);
     this.parallelism = read.intIn(PARALLELISM, 1, Integer.MAX_VALUE);
     if (deliveryTimeout.compareTo(linger.plus(requestTimeout)) < 0) {
       throw read.invalid(
@@ -248,6 +252,11 @@ public final class ProducerSettings<K, V> {
     return withProperty(RETRY_BACKOFF_MS, millis(value));
   }
 
+  /** {@code metadata.max.age.ms}. */
+  public ProducerSettings<K, V> withMetadataMaxAge(Duration value) {
+    return withProperty(METADATA_MAX_AGE_MS, millis(value));
+  }
+
   /** {@code parallelism} of {@link Producer#plainSink} and {@link Producer#flow}. */
   public ProducerSettings<K, V> withParallelism(int value) {
     return withProperty(PARALLELISM, Integer.toString(value));
@@ -316,6 +325,14 @@ public final class ProducerSettings<K, V> {
 
   public Duration retryBackoff() {
     return retryBackoff;
+  }
+
+  /**
+   * {@code metadata.max.age.ms}: how old a remote producer's description of a topic may get before
+   * it describes the topic again. An embedded producer's node is told of every change at once.
+   */
+  public Duration metadataMaxAge() {
+    return metadataMaxAge;
   }
 
   public int parallelism() {

@@ -3,7 +3,6 @@ package dev.runnel.api.producer;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.persistence.record.TimestampType;
-import dev.runnel.sharding.RunnelNode;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,14 +17,14 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class RecordOutcomes implements PartitionSender.Outcomes {
 
-  private final RunnelNode node;
+  private final ProducerAccess access;
   private final BufferPool pool;
   private final Executor executor;
 
-  RecordOutcomes(RunnelNode node, BufferPool pool) {
-    this.node = node;
+  RecordOutcomes(ProducerAccess access, BufferPool pool, Executor executor) {
+    this.access = access;
     this.pool = pool;
-    this.executor = node.system().executionContext();
+    this.executor = executor;
   }
 
   @Override
@@ -34,8 +33,8 @@ final class RecordOutcomes implements PartitionSender.Outcomes {
     TopicPartition tp = batch.partition();
     boolean appendTime =
         logAppendTime >= 0
-            && node.topics()
-                .topic(tp.topic())
+            && access
+                .lastKnown(tp.topic())
                 .map(t -> t.config().messageTimestampType() == TimestampType.LOG_APPEND_TIME)
                 .orElse(false);
     List<ProducerBatch.Entry> entries = batch.entries();

@@ -5,7 +5,6 @@ import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.sharding.Partitioner;
-import dev.runnel.sharding.RunnelNode;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,22 +14,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It checks a record against the topic's metadata, chooses its partition (the one asked for, the
  * key's, or the topic's sticky partition) and appends it to the {@link RecordAccumulator}.
  *
- * <p>Records of a topic this node has no metadata for go to the producer actor instead, which holds
- * them until the metadata arrives. While any record of a topic is there, later records of the topic
- * go there too ({@link #routable}), so that none overtakes an earlier one.
+ * <p>Records of a topic with no metadata here go to the producer actor instead, which holds them
+ * until the metadata arrives. While any record of a topic is there, later records of the topic go
+ * there too ({@link #routable}), so that none overtakes an earlier one.
  *
  * <p>Thread-safe: sending threads and the producer actor route at once.
  */
 final class RecordRouter {
 
-  private final RunnelNode node;
+  private final ProducerAccess access;
   private final RecordAccumulator accumulator;
   private final ConcurrentHashMap<String, Integer> stickyPartitions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> withActor = new ConcurrentHashMap<>();
   private volatile RunnelException refusal;
 
-  RecordRouter(RunnelNode node, RecordAccumulator accumulator) {
-    this.node = node;
+  RecordRouter(ProducerAccess access, RecordAccumulator accumulator) {
+    this.access = access;
     this.accumulator = accumulator;
   }
 
@@ -44,7 +43,7 @@ final class RecordRouter {
     if (waiting != null && waiting.get() > 0) {
       return null;
     }
-    return node.topics().topic(topic).orElse(null);
+    return access.topic(topic).orElse(null);
   }
 
   /** A record of the topic goes to the producer actor; it calls {@link #takenBack} once routed. */
@@ -91,6 +90,7 @@ final class RecordRouter {
               + topic.config().maxMessageBytes());
     }
     if (partition != null && partition >= topic.partitions()) {
+      access.stale(topic.name());
       throw new RunnelException(
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           "No such partition: topic="
@@ -110,7 +110,11 @@ final class RecordRouter {
     }
     RecordAccumulator.Appended appended =
         accumulator.append(new TopicPartition(topic.name(), chosen), entry, System.nanoTime());
-    if (partition == null && entry.key() == null && appended == RecordAccumulator.Appended.FILLED) {
+    if (partition == null && entry.key() == null && appended != RecordAccumulator.Appended.JOINED) {
+      // A batch opened or filled: the next records move on, as Kafka's sticky partitioner moves
+      // on with each new batch. Waiting for the batch to be sent is not enough: records appended
+      // faster than the sender drains (or routed in one go after waiting for metadata) would all
+      // go to one partition.
       stickyPartitions.remove(topic.name(), chosen);
     }
     return appended;
@@ -131,7 +135,7 @@ final class RecordRouter {
         (name, chosen) ->
             chosen != null && chosen < topic.partitions()
                 ? chosen
-                : node.partitioner().nextStickyPartition(name, topic.partitions()));
+                : access.nextStickyPartition(name, topic.partitions()));
   }
 
   /** A batch of the partition was sent: records without key and partition move on to another. */

@@ -19,16 +19,23 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A producer of records, the embedded counterpart of Kafka's {@code KafkaProducer}: {@link #send}
- * hands a record over and returns a stage that completes with where it was stored. Records are
- * collected per partition into batches ({@code batch.size}, {@code linger.ms}) and appended with
- * the acknowledgement {@code acks} asks for; with {@code enable.idempotence} (the default) each
- * batch carries the producer's id and sequence numbers, so retries after a lost answer write it
- * once, in order.
+ * A producer of records, Runnel's counterpart of Kafka's {@code KafkaProducer}: {@link #send} hands
+ * a record over and returns a stage that completes with where it was stored. Records are collected
+ * per partition into batches ({@code batch.size}, {@code linger.ms}) and appended with the
+ * acknowledgement {@code acks} asks for; with {@code enable.idempotence} (the default) each batch
+ * carries the producer's id and sequence numbers, so retries after a lost answer write it once, in
+ * order.
+ *
+ * <p>The same producer works embedded and remote: embedded, batches go to the partitions of the
+ * node in this JVM; remote, through one {@code ProduceStream} call to the server, which appends
+ * them in the order sent. A remote producer rides through a server restart: the batches the broken
+ * call left unanswered are sent again once the server is back (within {@code delivery.timeout.ms}),
+ * and the server's sequence check writes each once.
  *
  * <p>{@code send} never blocks and never waits for memory. It serializes the record on the calling
- * thread and, when the node knows the topic, puts it into its partition's open batch there too, as
- * Kafka's producer does; an actor sends the batches. It fails the returned stage at once with:
+ * thread and, when the topic's metadata is at hand, puts it into its partition's open batch there
+ * too, as Kafka's producer does; an actor sends the batches. It fails the returned stage at once
+ * with:
  *
  * <ul>
  *   <li>{@code INVALID_RECORD} when a serializer throws (the exception is the cause);
@@ -74,14 +81,15 @@ public final class RunnelProducer<K, V> {
             Math.min(settings.batchSize(), settings.maxRequestSize()),
             settings.linger().toNanos(),
             new RecordBatchCodec(settings.maxRequestSize()));
-    this.router = new RecordRouter(settings.runnel().node(), accumulator);
-    this.outcomes = new RecordOutcomes(settings.runnel().node(), pool);
+    ProducerAccess access = ProducerAccess.of(settings);
+    this.router = new RecordRouter(access, accumulator);
     ActorSystem<Void> system = settings.runnel().system();
     this.executor = system.executionContext();
+    this.outcomes = new RecordOutcomes(access, pool, executor);
     this.actor =
         system.systemActorOf(
             ProducerActor.create(
-                settings, accumulator, router, outcomes, actorStopped, wakeupPending),
+                settings, access, accumulator, router, outcomes, actorStopped, wakeupPending),
             "runnel-producer-" + UUID.randomUUID(),
             Props.empty());
   }

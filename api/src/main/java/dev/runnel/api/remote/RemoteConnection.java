@@ -58,7 +58,10 @@ public final class RemoteConnection implements AutoCloseable {
     try {
       GrpcClientSettings grpc =
           GrpcClientSettings.connectToServiceAt(settings.host(), settings.port(), system)
-              .withTls(settings.tls());
+              .withTls(settings.tls())
+              // Keep connecting while the server is away (a restart), rather than closing the
+              // clients for good after Akka gRPC's default 20 attempts.
+              .withConnectionAttempts(-1);
       if (settings.caCertificates().isPresent()) {
         grpc = grpc.withTrustManager(Tls.trustManager(settings.caCertificates().get()));
       }

@@ -7,21 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
+import akka.NotUsed;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.japi.Pair;
 import akka.pattern.Patterns;
-import akka.stream.SourceRef;
 import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
-import akka.stream.javadsl.StreamRefs;
 import dev.runnel.actors.TopicPartition;
 import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.partition.OffsetSpec;
 import dev.runnel.actors.partition.OffsetsReply;
-import dev.runnel.actors.partition.ReaderReply;
-import dev.runnel.actors.partition.StoredBatch;
 import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.api.Runnel;
 import dev.runnel.api.TestNode;
@@ -42,11 +39,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The consumer through the public API on a real node: where it starts, and how it recovers. */
+/**
+ * The consumer through the public API on a real node: where it starts, and how it recovers. {@link
+ * RemoteConsumerTest} runs the same tests with a remote client of a server.
+ */
 class ConsumerTest {
 
   @TempDir static Path dataDir;
-  private static Runnel runnel;
+
+  /** Where the consumers (and the producers that feed them) under test run. */
+  static Runnel runnel;
 
   @BeforeAll
   static void startNode() {
@@ -58,7 +60,7 @@ class ConsumerTest {
     runnel.close();
   }
 
-  private static ConsumerSettings<String, String> settings() {
+  static ConsumerSettings<String, String> settings() {
     return ConsumerSettings.create(
         runnel, Serdes.String().deserializer(), Serdes.String().deserializer());
   }
@@ -70,7 +72,7 @@ class ConsumerTest {
     return new TopicPartition(name, 0);
   }
 
-  private static void produce(String topic, int from, int count) {
+  static void produce(String topic, int from, int count) {
     result(
         Source.range(from, from + count - 1)
             .map(i -> new ProducerRecord<String, String>(topic, null, Integer.toString(i)))
@@ -159,13 +161,13 @@ class ConsumerTest {
   }
 
   /**
-   * The node's partitions, except that each reader passes on its first stored batch and then fails
-   * (what a consumer sees when a partition's node goes away mid-stream), and that opening a reader
+   * The partitions, except that each reader passes on one record and then fails (what a consumer
+   * sees when a partition's node, or the server, goes away mid-stream), and that opening a reader
    * after {@code opensBeforeRefusal} opens is refused with {@code refusal}.
    */
   private static PartitionAccess failingAfterOneBatch(
-      AtomicInteger opened, int opensBeforeRefusal, ReaderReply.ReaderFailed refusal) {
-    PartitionAccess real = PartitionAccess.of(runnel.node());
+      AtomicInteger opened, int opensBeforeRefusal, RunnelException refusal) {
+    PartitionAccess real = PartitionAccess.of(runnel);
     return new PartitionAccess() {
       @Override
       public CompletionStage<TopicMetadata> awaitPartition(TopicPartition tp, Duration timeout) {
@@ -173,28 +175,19 @@ class ConsumerTest {
       }
 
       @Override
-      public CompletionStage<ReaderReply> openReader(
-          TopicPartition tp, long fromOffset, Duration timeout) {
+      public CompletionStage<Source<Chunk, NotUsed>> openReader(
+          TopicPartition tp, long fromOffset, ConsumerSettings<?, ?> settings) {
         if (opened.incrementAndGet() > opensBeforeRefusal) {
-          return CompletableFuture.completedFuture(refusal);
+          return CompletableFuture.failedFuture(refusal);
         }
-        return real.openReader(tp, fromOffset, timeout)
+        return real.openReader(tp, fromOffset, settings)
             .thenApply(
-                reply -> {
-                  ReaderReply.ReaderOpened reader = (ReaderReply.ReaderOpened) reply;
-                  SourceRef<StoredBatch> failing =
-                      reader
-                          .batches()
-                          .getSource()
-                          .take(1)
-                          .concat(nodeLeavesSoon())
-                          .runWith(StreamRefs.sourceRef(), runnel.system());
-                  return new ReaderReply.ReaderOpened(
-                      reader.fromOffset(),
-                      reader.logStartOffset(),
-                      reader.highWatermark(),
-                      failing);
-                });
+                chunks ->
+                    chunks
+                        .map(chunk -> firstRecord(chunk, fromOffset))
+                        .filterNot(chunk -> chunk.records().isEmpty())
+                        .take(1)
+                        .concat(nodeLeavesSoon()));
       }
 
       @Override
@@ -206,11 +199,11 @@ class ConsumerTest {
   }
 
   /**
-   * A reader's failure, a little after its first batch: a stream ref's origin reads ahead, and a
-   * failure at once could overtake the batch before the consumer's side is connected (the consumer
-   * would then merely reopen at the same offset).
+   * A reader's failure, a little after its record: a failure travels ahead of elements still on
+   * their way, and one at once could overtake the record (the consumer would then merely reopen at
+   * the same offset).
    */
-  private static Source<StoredBatch, ?> nodeLeavesSoon() {
+  private static Source<PartitionAccess.Chunk, ?> nodeLeavesSoon() {
     return Source.completionStageSource(
         Patterns.after(
             Duration.ofMillis(300),
@@ -218,8 +211,15 @@ class ConsumerTest {
             runnel.system().executionContext(),
             () ->
                 CompletableFuture.completedFuture(
-                    Source.<StoredBatch>failed(
+                    Source.<PartitionAccess.Chunk>failed(
                         new RunnelException(ErrorCode.NOT_AVAILABLE, "node left")))));
+  }
+
+  private static PartitionAccess.Chunk firstRecord(PartitionAccess.Chunk chunk, long fromOffset) {
+    return new PartitionAccess.Chunk(
+        chunk.records().stream().filter(r -> r.offset() >= fromOffset).limit(1).toList(),
+        chunk.timestampType(),
+        chunk.logAppendTime());
   }
 
   @Test
@@ -230,15 +230,18 @@ class ConsumerTest {
     AtomicInteger opened = new AtomicInteger();
     PartitionAccess access = failingAfterOneBatch(opened, Integer.MAX_VALUE, null);
 
+    // A reopen per record: the backoff stays short.
+    ConsumerSettings<String, String> quick =
+        settings().withProperty("reconnect.backoff.max.ms", "100");
     Pair<Consumer.Control, CompletionStage<List<Long>>> running =
-        Consumer.plainSource(settings(), Subscriptions.assignmentWithOffset(tp, 1), access)
+        Consumer.plainSource(quick, Subscriptions.assignmentWithOffset(tp, 1), access)
             .map(ConsumerRecord::offset)
             .take(9)
             .toMat(Sink.seq(), Keep.both())
             .run(runnel.system());
 
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), result(running.second()));
-    assertTrue(opened.get() >= 3, "a reader per batch: opened=" + opened.get());
+    assertTrue(opened.get() >= 9, "a reader per record: opened=" + opened.get());
     assertEquals(opened.get() - 1, running.first().metrics().readerRestarts());
   }
 
@@ -250,7 +253,7 @@ class ConsumerTest {
         failingAfterOneBatch(
             opened,
             1,
-            new ReaderReply.ReaderFailed(
+            new RunnelException(
                 ErrorCode.TOPIC_DELETION_IN_PROGRESS, "Partition is being deleted"));
 
     Pair<Consumer.Control, CompletionStage<List<ConsumerRecord<String, String>>>> running =

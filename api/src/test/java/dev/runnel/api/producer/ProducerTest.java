@@ -46,15 +46,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The producer through the public API on a real node: what it stores, and how it fails. */
+/**
+ * The producer through the public API on a real node: what it stores, and how it fails. {@link
+ * RemoteProducerTest} runs the same tests with a remote client of a server.
+ */
 class ProducerTest {
 
   @TempDir static Path dataDir;
-  private static Runnel runnel;
+
+  /** Where the producers under test run. */
+  static Runnel runnel;
+
+  /** The node that stores the records, read to check them: {@link #runnel} itself here. */
+  static Runnel node;
 
   @BeforeAll
   static void startNode() {
     runnel = TestNode.start(dataDir);
+    node = runnel;
   }
 
   @AfterAll
@@ -62,7 +71,7 @@ class ProducerTest {
     runnel.close();
   }
 
-  private static ProducerSettings<String, String> settings() {
+  static ProducerSettings<String, String> settings() {
     return ProducerSettings.create(
         runnel, Serdes.String().serializer(), Serdes.String().serializer());
   }
@@ -71,24 +80,23 @@ class ProducerTest {
     result(runnel.admin().createTopic(new NewTopic(name, partitions)));
   }
 
-  private static List<ConsumerRecord<String, String>> read(TopicPartition tp, int count) {
+  static List<ConsumerRecord<String, String>> read(TopicPartition tp, int count) {
     return result(
         Consumer.plainSource(
                 ConsumerSettings.create(
-                    runnel, Serdes.String().deserializer(), Serdes.String().deserializer()),
+                    node, Serdes.String().deserializer(), Serdes.String().deserializer()),
                 Subscriptions.assignmentWithOffset(tp, 0))
             .take(count)
-            .runWith(Sink.seq(), runnel.system()));
+            .runWith(Sink.seq(), node.system()));
   }
 
   private static List<StoredBatch> storedBatches(TopicPartition tp, int count) {
     CompletionStage<ReaderReply> opened =
-        runnel
-            .node()
+        node.node()
             .partition(tp)
             .ask(replyTo -> new PartitionCommand.OpenReader(0, replyTo), Duration.ofSeconds(10));
     ReaderReply.ReaderOpened reader = (ReaderReply.ReaderOpened) result(opened);
-    return result(reader.batches().getSource().take(count).runWith(Sink.seq(), runnel.system()));
+    return result(reader.batches().getSource().take(count).runWith(Sink.seq(), node.system()));
   }
 
   @Test
@@ -143,8 +151,7 @@ class ProducerTest {
     RecordBatchCodec.setBaseOffset(copy, 0);
     AppendReply again =
         result(
-            runnel
-                .node()
+            node.node()
                 .partition(tp)
                 .ask(
                     replyTo -> new PartitionCommand.Append(copy.array(), Acks.ALL, replyTo),

@@ -36,9 +36,6 @@ class RemoteErrorsTest {
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
     if (server != null) {
       server.close();
     }

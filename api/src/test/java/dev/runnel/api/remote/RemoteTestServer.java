@@ -8,19 +8,23 @@ import dev.runnel.api.Runnel;
 import dev.runnel.api.server.RunnelServer;
 import dev.runnel.api.server.ServerConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A Runnel server in the test JVM on 127.0.0.1 for remote clients: a cluster of one on a data
  * directory, fsync off. {@link #restart} stops it and starts a new one on the same data directory
- * and the same gRPC port, as a server restart looks to its clients.
+ * and the same gRPC port, as a server restart looks to its clients. Closing it closes the clients
+ * it made too.
  */
 public final class RemoteTestServer implements AutoCloseable {
 
   private final Path dataDir;
   private final Map<String, Object> overrides;
+  private final List<Runnel> clients = new ArrayList<>();
   private RunnelServer server;
   private int port;
 
@@ -83,9 +87,11 @@ public final class RemoteTestServer implements AutoCloseable {
         .withFallback(ConfigFactory.load());
   }
 
-  /** A remote client of this server. */
+  /** A remote client of this server; {@link #close} closes it. */
   public Runnel client() {
-    return Runnel.start(clientConfig());
+    Runnel client = Runnel.start(clientConfig());
+    clients.add(client);
+    return client;
   }
 
   /** Stops the server; clients' calls fail or break until {@link #startAgain}. */
@@ -104,8 +110,10 @@ public final class RemoteTestServer implements AutoCloseable {
     startAgain();
   }
 
+  /** Closes the clients {@link #client} made, then stops the server. */
   @Override
   public void close() {
+    clients.forEach(Runnel::close);
     server.close();
   }
 }
