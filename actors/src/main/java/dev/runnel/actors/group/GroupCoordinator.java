@@ -481,11 +481,10 @@ public final class GroupCoordinator
     if (timers.isTimerActive(REBALANCE_TIMER)) {
       return;
     }
-    Duration delay = Duration.ZERO;
-    if (phase == GroupState.EMPTY) {
-      delay = settings.initialRebalanceDelay();
-      phase = GroupState.PREPARING_REBALANCE;
-    }
+    Duration delay = phase == GroupState.EMPTY ? settings.initialRebalanceDelay() : Duration.ZERO;
+    // The group rebalances from now on, as Kafka reports it: until the new generation starts, a
+    // description must not show the old one as stable with a member gone or not yet in it.
+    phase = GroupState.PREPARING_REBALANCE;
     timers.startSingleTimer(REBALANCE_TIMER, StartRebalance.INSTANCE, delay);
   }
 

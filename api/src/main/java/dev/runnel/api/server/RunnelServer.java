@@ -37,15 +37,20 @@ public final class RunnelServer implements AutoCloseable {
   /** How long {@link #start} waits for the listener to be bound. */
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How long {@link #close} waits for the data directory's lock to be released. */
+  private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Logger log = LoggerFactory.getLogger(RunnelServer.class);
 
   private final Runnel runnel;
   private final GrpcServer grpc;
+  private final CompletableFuture<Done> released;
   private final CompletableFuture<Done> ready = new CompletableFuture<>();
 
-  private RunnelServer(Runnel runnel, GrpcServer grpc) {
+  private RunnelServer(Runnel runnel, GrpcServer grpc, CompletableFuture<Done> released) {
     this.runnel = runnel;
     this.grpc = grpc;
+    this.released = released;
   }
 
   /**
@@ -68,7 +73,16 @@ public final class RunnelServer implements AutoCloseable {
       throw e;
     }
     // The system's executor is gone once it has terminated: release on the terminating thread.
-    runnel.system().getWhenTerminated().whenComplete((done, failure) -> lock.close());
+    // close() waits for the release too, so that a new server can take the directory at once.
+    CompletableFuture<Done> released = new CompletableFuture<>();
+    runnel
+        .system()
+        .getWhenTerminated()
+        .whenComplete(
+            (done, failure) -> {
+              lock.close();
+              released.complete(Done.getInstance());
+            });
     GrpcServer grpc;
     try {
       grpc =
@@ -84,7 +98,7 @@ public final class RunnelServer implements AutoCloseable {
       runnel.close();
       throw new IllegalStateException("Interrupted while starting the gRPC listener", e);
     }
-    RunnelServer server = new RunnelServer(runnel, grpc);
+    RunnelServer server = new RunnelServer(runnel, grpc, released);
     Cluster.get(runnel.system().classicSystem())
         .registerOnMemberUp(
             () -> {
@@ -137,9 +151,17 @@ public final class RunnelServer implements AutoCloseable {
     }
   }
 
-  /** Stops the server gracefully and waits for it. */
+  /** Stops the server gracefully and waits for it, until its data directory is free again. */
   @Override
   public void close() {
     runnel.close();
+    try {
+      released.get(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while stopping: node=" + runnel, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("The data directory was not released: node=" + runnel, e);
+    }
   }
 }
