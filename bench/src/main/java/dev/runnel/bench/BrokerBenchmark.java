@@ -17,6 +17,8 @@ import dev.runnel.api.producer.ProducerRecord;
 import dev.runnel.api.producer.ProducerSettings;
 import dev.runnel.api.producer.RunnelProducer;
 import dev.runnel.api.serialization.Serdes;
+import dev.runnel.api.server.RunnelServer;
+import dev.runnel.api.server.ServerConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -96,6 +99,13 @@ final class BrokerBenchmark implements Callable<Integer> {
   private Map<String, String> producerProperties = new LinkedHashMap<>();
 
   @Option(
+      names = "--remote",
+      description =
+          "Produce and consume as a remote client (runnel.client.mode = remote) of a server in"
+              + " this JVM, over gRPC on 127.0.0.1.")
+  private boolean remote;
+
+  @Option(
       names = "--rate",
       description = "Records per second of the latency run (default: ${DEFAULT-VALUE}).")
   private int rate = 10_000;
@@ -124,8 +134,9 @@ final class BrokerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.out.printf(
-        "broker benchmark: %d-byte records, %d partitions, %d cores, max heap %d MiB,"
+        "broker benchmark%s: %d-byte records, %d partitions, %d cores, max heap %d MiB,"
             + " load average %.2f%n",
+        remote ? " (remote client over gRPC)" : "",
         recordBytes,
         partitions,
         Runtime.getRuntime().availableProcessors(),
@@ -143,7 +154,8 @@ final class BrokerBenchmark implements Callable<Integer> {
   }
 
   private void throughput() throws Exception {
-    try (Runnel runnel = startNode("never")) {
+    try (Target target = start("never")) {
+      Runnel runnel = target.runnel();
       createTopic(runnel);
       long cpu = OS.getProcessCpuTime();
       Throughput produced = produce(runnel, producers, records, producerProperties);
@@ -157,7 +169,8 @@ final class BrokerBenchmark implements Callable<Integer> {
   }
 
   private void synced() throws Exception {
-    try (Runnel runnel = startNode("always")) {
+    try (Target target = start("always")) {
+      Runnel runnel = target.runnel();
       createTopic(runnel);
       long cpu = OS.getProcessCpuTime();
       Throughput produced = produce(runnel, syncedProducers, syncedRecords, producerProperties);
@@ -267,7 +280,8 @@ final class BrokerBenchmark implements Callable<Integer> {
   }
 
   private void latency() throws Exception {
-    try (Runnel runnel = startNode("never")) {
+    try (Target target = start("never")) {
+      Runnel runnel = target.runnel();
       createTopic(runnel);
       ConsumerSettings<byte[], byte[]> consumerSettings =
           ConsumerSettings.create(
@@ -331,8 +345,48 @@ final class BrokerBenchmark implements Callable<Integer> {
     return record;
   }
 
-  private Runnel startNode(String fsync) throws Exception {
-    return startNode(dir, Map.of("runnel.fsync", fsync));
+  /** The node the run measures and the client it runs through. */
+  private record Target(Runnel runnel, RunnelServer server) implements AutoCloseable {
+    @Override
+    public void close() {
+      runnel.close();
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /**
+   * A fresh node with {@code fsync}; with {@code --remote} a server in this JVM and a remote client
+   * of it over 127.0.0.1, else the node itself.
+   */
+  private Target start(String fsync) throws Exception {
+    if (!remote) {
+      return new Target(startNode(dir, Map.of("runnel.fsync", fsync)), null);
+    }
+    StorageBenchmark.deleteRecursively(dir);
+    Files.createDirectories(dir);
+    RunnelServer server =
+        RunnelServer.start(
+            ServerConfig.load(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "runnel.data-dir", dir.toString(),
+                        "runnel.fsync", fsync,
+                        "runnel.cluster.port", "0",
+                        "runnel.server.host", "127.0.0.1",
+                        "runnel.server.port", "0",
+                        "akka.loglevel", "WARNING")),
+                Optional.empty(),
+                Map.of()));
+    try {
+      server.ready().toCompletableFuture().get(1, TimeUnit.MINUTES);
+      return new Target(
+          Runnel.connect("127.0.0.1:" + server.grpc().localAddress().getPort()), server);
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** A fresh single node on an emptied {@code dir}, with {@code settings} on top. */
