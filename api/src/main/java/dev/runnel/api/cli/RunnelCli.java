@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -78,6 +79,9 @@ public final class RunnelCli implements Runnable {
           "logback.configurationFile",
           server ? "dev/runnel/api/cli/logback-server.xml" : "dev/runnel/api/cli/logback-cli.xml");
     }
+    // Logging starts here, on one thread: when Akka's threads start it at once, SLF4J warns on
+    // stderr that it replays their first calls.
+    LoggerFactory.getILoggerFactory();
     System.exit(execute(args, System.in, System.out, System.err));
   }
 
