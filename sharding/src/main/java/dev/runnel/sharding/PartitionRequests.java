@@ -86,11 +86,6 @@ public final class PartitionRequests {
     return answer;
   }
 
-  /** How many requests wait for their answer now. */
-  int waiting() {
-    return waiting.size();
-  }
-
   private void failWaiting(String member) {
     RunnelException removed =
         new RunnelException(

@@ -4,9 +4,6 @@ import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.ActorSystem;
-import akka.grpc.GrpcClientSettings;
-import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.admin.NewTopic;
 import dev.runnel.api.cli.RunnelCli;
 import dev.runnel.api.grpc.v1.ClusterMember;
@@ -14,17 +11,14 @@ import dev.runnel.api.grpc.v1.ClusterServiceClient;
 import dev.runnel.api.grpc.v1.ClusterStatusRequest;
 import dev.runnel.api.grpc.v1.ClusterStatusResponse;
 import dev.runnel.api.grpc.v1.NodeHealth;
-import dev.runnel.api.server.RunnelServer;
-import dev.runnel.api.server.ServerConfig;
+import dev.runnel.api.remote.RemoteConnection;
+import dev.runnel.api.remote.RemoteTestServer;
 import dev.runnel.sharding.ClusterStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,46 +29,22 @@ class ClusterServiceTest {
 
   @TempDir static Path dataDir;
 
-  private static RunnelServer server;
-  private static ActorSystem clientSystem;
+  private static RemoteTestServer server;
+  private static RemoteConnection connection;
   private static ClusterServiceClient client;
 
   @BeforeAll
   static void start() {
-    server =
-        RunnelServer.start(
-            ServerConfig.load(
-                ConfigFactory.parseMap(
-                    Map.of(
-                        "runnel.data-dir",
-                        dataDir.toString(),
-                        "runnel.fsync",
-                        "never",
-                        "runnel.cluster.port",
-                        0,
-                        "runnel.server.port",
-                        0)),
-                Optional.empty(),
-                Map.of()));
-    result(server.ready());
-    result(server.runnel().admin().createTopic(new NewTopic("status", 3)));
-    clientSystem =
-        ActorSystem.create("grpc-client", ConfigFactory.parseString("akka.loglevel = WARNING"));
-    client =
-        ClusterServiceClient.create(
-            GrpcClientSettings.connectToServiceAt(
-                    "127.0.0.1", server.grpc().localAddress().getPort(), clientSystem)
-                .withTls(false),
-            clientSystem);
+    server = RemoteTestServer.start(dataDir);
+    result(server.node().admin().createTopic(new NewTopic("status", 3)));
+    connection = RemoteConnection.open(server.clientConfig());
+    client = connection.cluster();
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (client != null) {
-      client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    if (clientSystem != null) {
-      clientSystem.terminate();
+  static void stop() {
+    if (connection != null) {
+      connection.close();
     }
     if (server != null) {
       server.close();
@@ -83,10 +53,10 @@ class ClusterServiceTest {
 
   @Test
   void shouldShowTheNodeServingAloneWithItsUnusedPartitionsUnplaced() {
-    ClusterStatus status = result(server.runnel().admin().clusterStatus());
+    ClusterStatus status = result(server.node().admin().clusterStatus());
     ClusterStatusResponse response = result(client.clusterStatus(request()));
 
-    String self = server.runnel().system().address().toString();
+    String self = server.node().system().address().toString();
     assertEquals(self, status.self());
     assertEquals(ClusterStatus.Health.SERVING, status.health());
     assertEquals(self, response.getSelf());
@@ -111,16 +81,14 @@ class ClusterServiceTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit =
         RunnelCli.execute(
-            new String[] {
-              "cluster", "status", "--server=127.0.0.1:" + server.grpc().localAddress().getPort()
-            },
+            new String[] {"cluster", "status", "--server=127.0.0.1:" + server.port()},
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, exit, printed + err.toString(StandardCharsets.UTF_8));
-    String self = server.runnel().system().address().toString();
+    String self = server.node().system().address().toString();
     assertTrue(printed.startsWith("node=" + self + " health=SERVING leader=" + self), printed);
     assertTrue(
         printed.contains("  member=" + self + " status=Up reachable=true roles=dc-default shards="),

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.ActorSystem;
-import akka.grpc.GrpcClientSettings;
+import akka.actor.typed.ActorSystem;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
 import com.google.rpc.ErrorInfo;
-import com.typesafe.config.ConfigFactory;
 import dev.runnel.api.grpc.v1.Acks;
 import dev.runnel.api.grpc.v1.Assignment;
 import dev.runnel.api.grpc.v1.CommitOffsetsRequest;
@@ -52,8 +50,8 @@ import dev.runnel.api.grpc.v1.ResetGroupOffsetsRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import dev.runnel.api.grpc.v1.TopicDescription;
 import dev.runnel.api.grpc.v1.TopicPartition;
-import dev.runnel.api.server.RunnelServer;
-import dev.runnel.api.server.ServerConfig;
+import dev.runnel.api.remote.RemoteConnection;
+import dev.runnel.api.remote.RemoteTestServer;
 import dev.runnel.sharding.Partitioner;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -64,8 +62,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -81,45 +77,23 @@ class GrpcServiceTest {
 
   @TempDir static Path dataDir;
 
-  private static RunnelServer server;
-  private static ActorSystem clientSystem;
+  private static RemoteTestServer server;
+  private static RemoteConnection connection;
+  private static ActorSystem<Void> clientSystem;
   private static RunnelServiceClient client;
 
   @BeforeAll
   static void start() {
-    server =
-        RunnelServer.start(
-            ServerConfig.load(
-                ConfigFactory.parseMap(
-                    Map.of(
-                        "runnel.data-dir",
-                        dataDir.toString(),
-                        "runnel.fsync",
-                        "never",
-                        "runnel.cluster.port",
-                        0,
-                        "runnel.server.port",
-                        0)),
-                Optional.empty(),
-                Map.of()));
-    result(server.ready());
-    clientSystem =
-        ActorSystem.create("grpc-client", ConfigFactory.parseString("akka.loglevel = WARNING"));
-    client =
-        RunnelServiceClient.create(
-            GrpcClientSettings.connectToServiceAt(
-                    "127.0.0.1", server.grpc().localAddress().getPort(), clientSystem)
-                .withTls(false),
-            clientSystem);
+    server = RemoteTestServer.start(dataDir);
+    connection = RemoteConnection.open(server.clientConfig());
+    clientSystem = connection.system();
+    client = connection.client();
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (client != null) {
-      client.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    if (clientSystem != null) {
-      clientSystem.terminate();
+  static void stop() {
+    if (connection != null) {
+      connection.close();
     }
     if (server != null) {
       server.close();
