@@ -333,11 +333,13 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       return this;
     }
     drain(tp, now);
-    // An answer changes no linger or expiry deadline, only this sender's retry time: looking at
-    // that alone keeps the actor off the other partitions' locks, which the senders contend for.
-    long retry = sender.nextRetryNanos();
-    if (retry < scheduledWakeup) {
-      scheduleWakeupAt(retry, now);
+    // An answer changes only this partition's deadlines: its retry time, and the linger of a batch
+    // that waited behind a full in-flight window and is now the next to go (no wake-up was timed
+    // for it while it was not the oldest). Looking at this partition alone keeps the actor off the
+    // other partitions' locks, which the sending threads contend for.
+    long next = Math.min(sender.nextRetryNanos(), accumulator.lingerDeadline(tp, now));
+    if (next < scheduledWakeup) {
+      scheduleWakeupAt(next, now);
     }
     return this;
   }

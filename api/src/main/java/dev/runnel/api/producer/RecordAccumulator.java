@@ -132,14 +132,27 @@ final class RecordAccumulator {
   long nextLingerDeadline(long nowNanos) {
     long next = Long.MAX_VALUE;
     for (ArrayDeque<ProducerBatch> queue : batches.values()) {
-      synchronized (queue) {
-        ProducerBatch head = queue.peekFirst();
-        if (head != null && !head.isClosed() && nowNanos - head.createdNanos() < lingerNanos) {
-          next = Math.min(next, head.createdNanos() + lingerNanos);
-        }
-      }
+      next = Math.min(next, lingerDeadline(queue, nowNanos));
     }
     return next;
+  }
+
+  /**
+   * When the partition's oldest batch's linger runs out, or {@link Long#MAX_VALUE} if it is ready
+   * already or there is none: what the sender waits for once it sent the batches before it.
+   */
+  long lingerDeadline(TopicPartition partition, long nowNanos) {
+    ArrayDeque<ProducerBatch> queue = batches.get(partition);
+    return queue == null ? Long.MAX_VALUE : lingerDeadline(queue, nowNanos);
+  }
+
+  private long lingerDeadline(ArrayDeque<ProducerBatch> queue, long nowNanos) {
+    synchronized (queue) {
+      ProducerBatch head = queue.peekFirst();
+      return head != null && !head.isClosed() && nowNanos - head.createdNanos() < lingerNanos
+          ? head.createdNanos() + lingerNanos
+          : Long.MAX_VALUE;
+    }
   }
 
   /** When the oldest waiting batch got its first record, or {@link Long#MAX_VALUE} if none. */

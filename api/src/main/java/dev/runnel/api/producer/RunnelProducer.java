@@ -72,7 +72,7 @@ public final class RunnelProducer<K, V> {
   private final AtomicBoolean actorStopped = new AtomicBoolean();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
-  private RunnelProducer(ProducerSettings<K, V> settings) {
+  private RunnelProducer(ProducerSettings<K, V> settings, ProducerAccess access) {
     this.settings = settings;
     this.pool = new BufferPool(settings.bufferMemory());
     // A batch never grows past max.request.size: the codec refuses what is larger.
@@ -81,7 +81,6 @@ public final class RunnelProducer<K, V> {
             Math.min(settings.batchSize(), settings.maxRequestSize()),
             settings.linger().toNanos(),
             new RecordBatchCodec(settings.maxRequestSize()));
-    ProducerAccess access = ProducerAccess.of(settings);
     this.router = new RecordRouter(access, accumulator);
     ActorSystem<Void> system = settings.runnel().system();
     this.executor = system.executionContext();
@@ -96,7 +95,13 @@ public final class RunnelProducer<K, V> {
 
   /** Starts a producer on the settings' node; {@code runnel.producer(settings)} does the same. */
   public static <K, V> RunnelProducer<K, V> create(ProducerSettings<K, V> settings) {
-    return new RunnelProducer<>(settings);
+    return create(settings, ProducerAccess.of(settings));
+  }
+
+  /** A producer that reaches the cluster through {@code access}. */
+  static <K, V> RunnelProducer<K, V> create(
+      ProducerSettings<K, V> settings, ProducerAccess access) {
+    return new RunnelProducer<>(settings, access);
   }
 
   /**
