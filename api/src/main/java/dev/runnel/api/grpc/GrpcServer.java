@@ -88,12 +88,12 @@ public final class GrpcServer {
             ServerReflection.create(
                 List.of(RunnelService.description, ClusterService.description), system));
 
+    ServerSettings defaults = ServerSettings.create(system.classicSystem());
     ServerSettings http2 =
-        ServerSettings.create(system.classicSystem())
-            .withPreviewServerSettings(
-                ServerSettings.create(system.classicSystem())
-                    .getPreviewServerSettings()
-                    .withEnableHttp2(true));
+        defaults
+            .withPreviewServerSettings(defaults.getPreviewServerSettings().withEnableHttp2(true))
+            .withHttp2Settings(
+                defaults.getHttp2Settings().withPingInterval(settings.pingInterval()));
     ServerBuilder builder =
         Http.get(system.classicSystem()).newServerAt(host, port).withSettings(http2);
     if (tls) {

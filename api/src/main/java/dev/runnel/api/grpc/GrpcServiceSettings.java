@@ -12,13 +12,15 @@ import java.time.Duration;
  * @param maxRecordsPerResponse records in one ConsumeResponse when the request names no number
  * @param maxBytesPerResponse about the most record bytes in one ConsumeResponse
  * @param consumerBufferBatches stored batches a Consume call reads ahead of its client
+ * @param pingInterval how often a connection with calls open but no data is pinged; zero: never
  */
 public record GrpcServiceSettings(
     Duration requestTimeout,
     int produceStreamInFlight,
     int maxRecordsPerResponse,
     int maxBytesPerResponse,
-    int consumerBufferBatches) {
+    int consumerBufferBatches,
+    Duration pingInterval) {
 
   public GrpcServiceSettings {
     requirePositive("runnel.server.produce-stream-in-flight", produceStreamInFlight);
@@ -29,6 +31,10 @@ public record GrpcServiceSettings(
       throw new IllegalArgumentException(
           "Invalid server setting: runnel.server.request-timeout=" + requestTimeout);
     }
+    if (pingInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "Invalid server setting: runnel.server.ping-interval=" + pingInterval);
+    }
   }
 
   /** The settings under {@code runnel.server}. */
@@ -38,7 +44,8 @@ public record GrpcServiceSettings(
         server.getInt("produce-stream-in-flight"),
         server.getInt("consume.max-records-per-response"),
         (int) Math.min(Integer.MAX_VALUE, server.getBytes("consume.max-bytes-per-response")),
-        server.getInt("consume.buffer-batches"));
+        server.getInt("consume.buffer-batches"),
+        server.getDuration("ping-interval"));
   }
 
   private static void requirePositive(String key, int value) {
