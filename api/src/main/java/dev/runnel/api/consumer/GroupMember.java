@@ -293,7 +293,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     }
     if (answered.reply() instanceof JoinReply.JoinFailed failed) {
       if (failed.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
-        memberId = "";
+        // A rejoin under an id the group dropped meanwhile: what that member held is gone.
+        loseEverything();
       } else if (!failed.code().retriable()) {
         return fail(new RunnelException(failed.code(), failed.message()));
       }

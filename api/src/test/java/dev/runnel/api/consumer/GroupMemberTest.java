@@ -351,6 +351,71 @@ class GroupMemberTest {
     result(plain.stop());
   }
 
+  /** The next message of {@code type} the coordinator gets, answering offset fetches on the way. */
+  private static <T extends GroupCommand> T next(
+      TestProbe<GroupCommand> coordinator, Class<T> type) {
+    while (true) {
+      GroupCommand command = coordinator.receiveMessage();
+      if (type.isInstance(command)) {
+        return type.cast(command);
+      }
+      if (command instanceof FetchOffsets fetch) {
+        fetch.replyTo().tell(new OffsetsFetched(Map.of()));
+      }
+    }
+  }
+
+  @Test
+  void shouldGiveUpItsPartitionsWhenARejoinFindsItsMembershipGone() {
+    topic("dropped", 1, 3);
+    TopicPartition p0 = new TopicPartition("dropped", 0);
+    TestProbe<GroupCommand> coordinator = TestProbe.create(runnel.system());
+    List<Set<TopicPartition>> revoked = new CopyOnWriteArrayList<>();
+    RebalanceListener listener =
+        new RebalanceListener() {
+          @Override
+          public void assigned(String memberId, int generation, Set<TopicPartition> partitions) {}
+
+          @Override
+          public void revoked(int generation, Set<TopicPartition> partitions) {
+            revoked.add(partitions);
+          }
+        };
+    Partitions seen = new Partitions();
+    Consumer.Control control =
+        GroupSources.partitioned(
+                settings("g6").withHeartbeatInterval(Duration.ofMillis(100)),
+                Subscriptions.topics("dropped"),
+                listener,
+                id -> coordinator.ref())
+            .map(seen::run)
+            .to(Sink.ignore())
+            .run(runnel.system());
+    JoinGroup join = next(coordinator, JoinGroup.class);
+    join.replyTo().tell(new JoinReply.Joined("m6", 1));
+    join.member().tell(new Assignment("m6", 1, Set.of(p0)));
+    next(coordinator, FetchOffsets.class).replyTo().tell(new OffsetsFetched(Map.of()));
+    coordinator.awaitAssert(
+        () -> {
+          assertEquals(range(0, 3), seen.offsets(p0));
+          return null;
+        });
+
+    // A rebalance: the member rejoins under its id, which the group dropped meanwhile.
+    next(coordinator, GroupCommand.Heartbeat.class)
+        .replyTo()
+        .tell(new HeartbeatReply.HeartbeatFailed(ErrorCode.ILLEGAL_GENERATION, "rebalancing"));
+    JoinGroup rejoin = next(coordinator, JoinGroup.class);
+    assertEquals("m6", rejoin.memberId());
+    rejoin.replyTo().tell(new JoinReply.JoinFailed(ErrorCode.UNKNOWN_MEMBER_ID, "member dropped"));
+
+    result(seen.ended.get(p0));
+    assertEquals(List.of(Set.of(p0)), revoked, "the listener heard the partition went");
+    JoinGroup fresh = next(coordinator, JoinGroup.class);
+    assertEquals("", fresh.memberId(), "joins again as a new member");
+    result(control.stop());
+  }
+
   @Test
   void shouldLeaveWhenTheStreamFailsAndFailTheStreamWhenTheMemberStops() {
     topic("ends", 1, 3);
