@@ -117,11 +117,19 @@ final class ProduceStream {
     connection
         .client()
         .produceStream(requests.second())
-        .runWith(Sink.foreach(this::answered), connection.system())
+        .runWith(Sink.foreach(response -> answered(opened, response)), connection.system())
         .whenComplete((done, failure) -> broken(opened, failure));
   }
 
-  private synchronized void answered(ProduceResponse response) {
+  /**
+   * An answer of {@code call}. A call that timed out may still answer after the next one opened:
+   * its answers belong to batches failed already, and must not complete the new call's.
+   */
+  private synchronized void answered(
+      BoundedSourceQueue<ProduceRequest> call, ProduceResponse response) {
+    if (queue != call) {
+      return;
+    }
     failedCalls = 0;
     CompletableFuture<ProduceResponse> oldest = pending.pollFirst();
     if (oldest != null) {
