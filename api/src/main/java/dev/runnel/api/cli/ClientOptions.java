@@ -7,6 +7,9 @@ import dev.runnel.actors.error.ErrorCode;
 import dev.runnel.actors.error.RunnelException;
 import dev.runnel.api.grpc.v1.ClusterServiceClient;
 import dev.runnel.api.grpc.v1.DescribeTopicRequest;
+import dev.runnel.api.grpc.v1.ListOffsetsRequest;
+import dev.runnel.api.grpc.v1.PartitionOffset;
+import dev.runnel.api.grpc.v1.PartitionOffsetRequest;
 import dev.runnel.api.grpc.v1.RunnelServiceClient;
 import dev.runnel.api.remote.RemoteConnection;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Option;
 
 /** How a client command reaches the server: the options every such command shares. */
@@ -133,6 +137,15 @@ final class ClientOptions {
         all.add(p);
       }
       return all;
+    }
+
+    /** The offsets {@code request} asks for in each of the topic's {@code partitions}, in order. */
+    List<PartitionOffset> listOffsets(
+        String topic, List<Integer> partitions, IntFunction<PartitionOffsetRequest.Builder> request)
+        throws Exception {
+      ListOffsetsRequest.Builder all = ListOffsetsRequest.newBuilder().setTopic(topic);
+      partitions.forEach(p -> all.addPartitions(request.apply(p).setPartition(p)));
+      return await(client().listOffsets(all.build())).getOffsetsList();
     }
 
     @Override

@@ -12,8 +12,11 @@ import dev.runnel.api.grpc.GrpcErrors;
 import dev.runnel.api.grpc.v1.ConsumeGroupRequest;
 import dev.runnel.api.grpc.v1.ConsumeRequest;
 import dev.runnel.api.grpc.v1.ConsumerRecord;
+import dev.runnel.api.grpc.v1.DescribeGroupRequest;
 import dev.runnel.api.grpc.v1.OffsetReset;
 import dev.runnel.api.grpc.v1.OffsetSpec;
+import dev.runnel.api.grpc.v1.PartitionOffset;
+import dev.runnel.api.grpc.v1.PartitionOffsetRequest;
 import dev.runnel.api.grpc.v1.TopicPartition;
 import dev.runnel.api.internal.Completions;
 import io.grpc.Status;
@@ -22,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,10 +40,11 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code runnel consume}: prints a topic's records, one per line, from a start position in one
- * partition or all, following the log or stopping at its end. A broken connection is reopened with
- * backoff at the offset after the last record printed, so nothing is printed twice. With {@code
- * --group} it is a member of a consumer group instead (see {@link GroupProgress}) and commits what
- * it printed.
+ * partition or all, following the log or stopping at its end. The start position is turned into an
+ * offset first; a broken connection is reopened with backoff at the offset after the last record
+ * printed, so nothing is printed twice or skipped. With {@code --group} it is a member of a
+ * consumer group instead (see {@link GroupProgress}) and commits what it printed; a broken
+ * connection makes it join again, and it reads on from the group's last commit.
  */
 @Command(
     name = "consume",
@@ -49,6 +55,19 @@ import picocli.CommandLine.ParentCommand;
           + " --no-follow."
     })
 final class ConsumeCommand implements Callable<Integer> {
+
+  /**
+   * Reopens a stream that broke with a lost or refused connection, after a backoff; each reopening
+   * is logged as one line, not a stack trace. A server that cannot be reached at all fails the
+   * command before any stream starts: a first request is answered before.
+   */
+  private static final RestartSettings RECONNECTING =
+      RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
+          .withMaxRestarts(Integer.MAX_VALUE, Duration.ofSeconds(5))
+          .withRestartOn(ConsumeCommand::connectionLost)
+          .withLogSettings(
+              RestartSettings.createLogSettings(Logging.InfoLevel())
+                  .withCriticalLogLevel(Logging.WarningLevel(), 10));
 
   @ParentCommand RunnelCli cli;
   @Mixin ClientOptions client;
@@ -156,18 +175,24 @@ final class ConsumeCommand implements Callable<Integer> {
       Source<Printable, NotUsed> records;
       GroupProgress groupProgress = group == null ? null : new GroupProgress(group);
       if (group != null) {
-        records =
+        session.await(
             session
                 .client()
-                .consumeGroup(
-                    ConsumeGroupRequest.newBuilder()
-                        .setGroupId(group)
-                        .addTopics(topic)
-                        .setReset(
-                            start.beginning
-                                ? OffsetReset.OFFSET_RESET_EARLIEST
-                                : OffsetReset.OFFSET_RESET_LATEST)
-                        .build())
+                .describeGroup(DescribeGroupRequest.newBuilder().setGroupId(group).build()));
+        ConsumeGroupRequest request =
+            ConsumeGroupRequest.newBuilder()
+                .setGroupId(group)
+                .addTopics(topic)
+                .setReset(
+                    start.beginning
+                        ? OffsetReset.OFFSET_RESET_EARLIEST
+                        : OffsetReset.OFFSET_RESET_LATEST)
+                .build();
+        // A broken call is made again: the server's member left the group with it, and the new
+        // one reads on from the group's commits (what was printed since may be printed again).
+        records =
+            RestartSource.onFailuresWithBackoff(
+                    RECONNECTING, () -> session.client().consumeGroup(request))
                 .filter(groupProgress::follow)
                 .mapConcat(
                     event ->
@@ -179,9 +204,14 @@ final class ConsumeCommand implements Callable<Integer> {
                             .toList());
       } else {
         List<Integer> partitions = session.partitions(topic, partition);
+        Map<Integer, Long> from = startOffsets(session, partitions);
+        // Only an offset given with --offset can be outside the log at once; one found here falls
+        // out of it only if retention deletes it meanwhile, and then the first one kept is next.
+        OffsetReset outside = start.offset != null ? resetMode : OffsetReset.OFFSET_RESET_EARLIEST;
         records =
             Source.from(partitions)
-                .flatMapMerge(partitions.size(), p -> partitionRecords(session, p, resetMode));
+                .flatMapMerge(
+                    partitions.size(), p -> partitionRecords(session, p, from.get(p), outside));
       }
       Source<Printable, NotUsed> shown =
           records.mapAsync(
@@ -248,53 +278,71 @@ final class ConsumeCommand implements Callable<Integer> {
   /** A record and its partition. */
   record Printable(int partition, ConsumerRecord record) {}
 
-  /** One partition's records, reopened after a broken connection at the next offset. */
+  /**
+   * The offset each partition starts at: the one given, else the one the start option finds now.
+   * Known before the first call, so that a stream broken before it delivered anything is reopened
+   * where it started, and records written while it was broken are not skipped.
+   */
+  private Map<Integer, Long> startOffsets(ClientOptions.Session session, List<Integer> partitions)
+      throws Exception {
+    Map<Integer, Long> from = new HashMap<>();
+    if (start.offset != null) {
+      partitions.forEach(p -> from.put(p, start.offset));
+      return from;
+    }
+    for (PartitionOffset found :
+        session.listOffsets(
+            topic,
+            partitions,
+            p ->
+                start.time != null
+                    ? PartitionOffsetRequest.newBuilder().setTimestamp(parseTime(start.time))
+                    : PartitionOffsetRequest.newBuilder()
+                        .setOffsetSpec(
+                            start.beginning
+                                ? OffsetSpec.OFFSET_SPEC_EARLIEST
+                                : OffsetSpec.OFFSET_SPEC_LATEST))) {
+      from.put(found.getPartition(), found.getOffset());
+    }
+    // No record that recent: from the end, as a consumer that seeks to a time too late.
+    List<Integer> tooLate = partitions.stream().filter(p -> from.get(p) < 0).toList();
+    if (!tooLate.isEmpty()) {
+      for (PartitionOffset end :
+          session.listOffsets(
+              topic,
+              tooLate,
+              p ->
+                  PartitionOffsetRequest.newBuilder()
+                      .setOffsetSpec(OffsetSpec.OFFSET_SPEC_LATEST))) {
+        from.put(end.getPartition(), end.getOffset());
+      }
+    }
+    return from;
+  }
+
+  /** One partition's records from {@code from}, reopened after a broken connection at the next. */
   private Source<Printable, NotUsed> partitionRecords(
-      ClientOptions.Session session, int p, OffsetReset resetMode) {
-    AtomicLong next = new AtomicLong(-1);
-    // Reconnects only a stream that delivered records: a server that cannot be reached at all
-    // fails the command at once. Each reconnect is logged as one line, not a stack trace.
-    RestartSettings backoff =
-        RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
-            .withMaxRestarts(Integer.MAX_VALUE, Duration.ofSeconds(5))
-            .withRestartOn(failure -> next.get() >= 0 && connectionLost(failure))
-            .withLogSettings(
-                RestartSettings.createLogSettings(Logging.InfoLevel())
-                    .withCriticalLogLevel(Logging.WarningLevel(), 10));
+      ClientOptions.Session session, int p, long from, OffsetReset outside) {
+    AtomicLong next = new AtomicLong(from);
     return RestartSource.onFailuresWithBackoff(
-        backoff,
+        RECONNECTING,
         () ->
             session
                 .client()
-                .consume(request(p, next.get(), resetMode))
+                .consume(
+                    ConsumeRequest.newBuilder()
+                        .setTopic(topic)
+                        .setPartition(p)
+                        .setFollow(follow)
+                        .setOffset(next.get())
+                        .setReset(outside)
+                        .build())
                 .mapConcat(response -> response.getRecordsList())
                 .map(
                     record -> {
                       next.set(record.getOffset() + 1);
                       return new Printable(p, record);
                     }));
-  }
-
-  private ConsumeRequest request(int p, long next, OffsetReset resetMode) {
-    ConsumeRequest.Builder request =
-        ConsumeRequest.newBuilder()
-            .setTopic(topic)
-            .setPartition(p)
-            .setFollow(follow)
-            .setReset(resetMode);
-    if (next >= 0) {
-      return request.setOffset(next).build();
-    }
-    if (start.offset != null) {
-      request.setOffset(start.offset);
-    } else if (start.beginning) {
-      request.setSpec(OffsetSpec.OFFSET_SPEC_EARLIEST);
-    } else if (start.time != null) {
-      request.setTimestamp(parseTime(start.time));
-    } else {
-      request.setSpec(OffsetSpec.OFFSET_SPEC_LATEST);
-    }
-    return request.build();
   }
 
   static long parseTime(String time) {

@@ -1,7 +1,5 @@
 package dev.runnel.api.cli;
 
-import dev.runnel.api.grpc.v1.ListOffsetsRequest;
-import dev.runnel.api.grpc.v1.ListOffsetsResponse;
 import dev.runnel.api.grpc.v1.OffsetSpec;
 import dev.runnel.api.grpc.v1.PartitionOffset;
 import dev.runnel.api.grpc.v1.PartitionOffsetRequest;
@@ -51,44 +49,33 @@ final class OffsetsCommand implements Callable<Integer> {
       List<Integer> partitions = session.partitions(topic, partition);
       if (time != null) {
         long timestamp = ConsumeCommand.parseTime(time);
-        ListOffsetsResponse found =
-            list(
-                session,
+        for (PartitionOffset offset :
+            session.listOffsets(
+                topic,
                 partitions,
-                p -> PartitionOffsetRequest.newBuilder().setPartition(p).setTimestamp(timestamp));
-        for (PartitionOffset offset : found.getOffsetsList()) {
+                p -> PartitionOffsetRequest.newBuilder().setTimestamp(timestamp))) {
           cli.out.println(
               offset.getPartition() + "\t" + offset.getOffset() + "\t" + offset.getTimestamp());
         }
         return RunnelCli.OK;
       }
-      ListOffsetsResponse earliest =
-          list(session, partitions, p -> spec(p, OffsetSpec.OFFSET_SPEC_EARLIEST));
-      ListOffsetsResponse latest =
-          list(session, partitions, p -> spec(p, OffsetSpec.OFFSET_SPEC_LATEST));
+      List<PartitionOffset> earliest =
+          session.listOffsets(topic, partitions, p -> spec(OffsetSpec.OFFSET_SPEC_EARLIEST));
+      List<PartitionOffset> latest =
+          session.listOffsets(topic, partitions, p -> spec(OffsetSpec.OFFSET_SPEC_LATEST));
       for (int i = 0; i < partitions.size(); i++) {
         cli.out.println(
             partitions.get(i)
                 + "\t"
-                + earliest.getOffsets(i).getOffset()
+                + earliest.get(i).getOffset()
                 + "\t"
-                + latest.getOffsets(i).getOffset());
+                + latest.get(i).getOffset());
       }
       return RunnelCli.OK;
     }
   }
 
-  private static PartitionOffsetRequest.Builder spec(int partition, OffsetSpec spec) {
-    return PartitionOffsetRequest.newBuilder().setPartition(partition).setOffsetSpec(spec);
-  }
-
-  private ListOffsetsResponse list(
-      ClientOptions.Session session,
-      List<Integer> partitions,
-      java.util.function.IntFunction<PartitionOffsetRequest.Builder> request)
-      throws Exception {
-    ListOffsetsRequest.Builder all = ListOffsetsRequest.newBuilder().setTopic(topic);
-    partitions.forEach(p -> all.addPartitions(request.apply(p)));
-    return session.await(session.client().listOffsets(all.build()));
+  private static PartitionOffsetRequest.Builder spec(OffsetSpec spec) {
+    return PartitionOffsetRequest.newBuilder().setOffsetSpec(spec);
   }
 }

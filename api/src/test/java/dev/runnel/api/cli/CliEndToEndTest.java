@@ -228,39 +228,73 @@ class CliEndToEndTest {
     assertEquals(RunnelCli.UNAVAILABLE, unreachable.exitCode(), unreachable.toString());
   }
 
+  /** A command line run on its own thread, its output kept as it comes. */
+  private record Running(
+      CompletableFuture<Integer> exit, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    static Running start(String... args) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(
+              () ->
+                  RunnelCli.execute(
+                      args,
+                      new ByteArrayInputStream(new byte[0]),
+                      new PrintStream(out, true, StandardCharsets.UTF_8),
+                      new PrintStream(err, true, StandardCharsets.UTF_8)));
+      return new Running(exit, out, err);
+    }
+
+    /** Waits for the exit code; fails when it is not 0, showing what went to standard error. */
+    String output() throws Exception {
+      assertEquals(0, exit.get(60, TimeUnit.SECONDS), text(err));
+      return text(out);
+    }
+  }
+
   @Test
-  void shouldResumeAFollowingConsumerAfterTheServerRestarted() throws Exception {
+  void shouldResumeFollowingConsumersAfterTheServerRestarted() throws Exception {
     Path data = dir.resolve("restart");
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
     String at = "--server=127.0.0.1:" + port;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     try (ServerProcess first =
         ServerProcess.start(data, List.of("-Xmx256m"), Map.of(), "--port=" + port)) {
       first.awaitReady();
       ok("", "topics", "create", "resumed", "--partitions=1", at);
       ok("a\nb\n", "produce", "resumed", at);
-      CompletableFuture<Integer> following =
-          CompletableFuture.supplyAsync(
-              () ->
-                  RunnelCli.execute(
-                      new String[] {
-                        "consume", "resumed", "--from-beginning", "--max-records=4", at
-                      },
-                      new ByteArrayInputStream(new byte[0]),
-                      new PrintStream(out, true, StandardCharsets.UTF_8),
-                      new PrintStream(err, true, StandardCharsets.UTF_8)));
-      awaitCondition(() -> text(out).equals("a\nb\n"), Duration.ofSeconds(30));
+      // One that printed records, one that has printed nothing yet, and a group member that
+      // committed what it printed.
+      Running printing = Running.start("consume", "resumed", "--from-beginning", "-n", "4", at);
+      Running waiting =
+          Running.start("consume", "resumed", "--from-end", "-n", "2", "--progress-seconds=1", at);
+      Running member =
+          Running.start(
+              "consume",
+              "resumed",
+              "--group=riders",
+              "--from-beginning",
+              "--commit-interval-ms=100",
+              "-n",
+              "4",
+              at);
+      awaitCondition(
+          () ->
+              text(printing.out()).equals("a\nb\n")
+                  && text(waiting.err()).contains("consumed 0 records")
+                  && text(member.out()).equals("a\nb\n")
+                  && ok("", "groups", "describe", "riders", at).out().contains(" offset=2 "),
+          Duration.ofSeconds(30));
       first.kill();
       try (ServerProcess second =
           ServerProcess.start(data, List.of("-Xmx256m"), Map.of(), "--port=" + port)) {
         second.awaitReady();
         ok("c\nd\n", "produce", "resumed", at);
-        assertEquals(0, following.get(60, TimeUnit.SECONDS), text(err));
-        assertEquals("a\nb\nc\nd\n", text(out), "each record once, in order");
+        assertEquals("a\nb\nc\nd\n", printing.output(), "each record once, in order");
+        assertEquals("c\nd\n", waiting.output(), "from where it started");
+        assertEquals("a\nb\nc\nd\n", member.output(), "on from the group's commit");
       }
     }
   }
