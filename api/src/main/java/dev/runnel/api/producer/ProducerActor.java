@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -48,11 +49,21 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   /**
    * A serialized record of a topic the sending thread could not route (see {@link
-   * RecordRouter#routable}); announced with {@link RecordRouter#handedOver}.
+   * RecordRouter#routable}); announced with {@link RecordRouter#handedOver}, put into the hand-over
+   * queue and followed by {@link HandedOver}.
    *
    * @param partition the record's partition, or null to choose by key or stickily
    */
-  record Enqueue(String topic, Integer partition, ProducerBatch.Entry entry) implements Command {}
+  record Enqueue(String topic, Integer partition, ProducerBatch.Entry entry) {}
+
+  /**
+   * Records wait in the hand-over queue. A queue rather than a message per record, so that a record
+   * handed over as the actor stops is failed by whichever side comes last, never lost in dead
+   * letters ({@link #failHandedOver}).
+   */
+  enum HandedOver implements Command {
+    INSTANCE
+  }
 
   /**
    * A sending thread opened or filled a batch: the ready ones go out, and the linger of new ones is
@@ -94,6 +105,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   private final RecordOutcomes outcomes;
   private final AtomicBoolean stopped;
   private final AtomicBoolean wakeupPending;
+  private final Queue<Enqueue> handedOver;
   private final Executor executor;
   private final boolean idempotent;
   private final int maxInFlight;
@@ -118,8 +130,10 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       RecordRouter router,
       RecordOutcomes outcomes,
       AtomicBoolean stopped,
-      AtomicBoolean wakeupPending) {
+      AtomicBoolean wakeupPending,
+      Queue<Enqueue> handedOver) {
     super(context);
+    this.handedOver = handedOver;
     this.stopped = stopped;
     this.wakeupPending = wakeupPending;
     this.access = access;
@@ -145,6 +159,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
    * @param stopped set once the actor stopped, so that sends from then on fail at once instead of
    *     going to dead letters
    * @param wakeupPending true while a {@link BatchesWaiting} is on its way; cleared on receipt
+   * @param handedOver where sending threads put the records they cannot route ({@link Enqueue})
    */
   static Behavior<Command> create(
       ProducerSettings<?, ?> settings,
@@ -153,7 +168,8 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       RecordRouter router,
       RecordOutcomes outcomes,
       AtomicBoolean stopped,
-      AtomicBoolean wakeupPending) {
+      AtomicBoolean wakeupPending,
+      Queue<Enqueue> handedOver) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -167,14 +183,15 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
                         router,
                         outcomes,
                         stopped,
-                        wakeupPending)));
+                        wakeupPending,
+                        handedOver)));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(BatchesWaiting.INSTANCE, this::onBatchesWaiting)
-        .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessageEquals(HandedOver.INSTANCE, this::onHandedOver)
         .onMessage(TopicAwaited.class, this::onTopicAwaited)
         .onMessageEquals(Wakeup.INSTANCE, this::onWakeup)
         .onMessage(AppendAnswered.class, this::onAppendAnswered)
@@ -189,15 +206,27 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
 
   // ------------------------------------------------------------------ routing
 
-  private Behavior<Command> onEnqueue(Enqueue enqueue) {
+  private Behavior<Command> onHandedOver() {
+    takeHandedOver();
+    return this;
+  }
+
+  /** Takes the records waiting in the hand-over queue, in the order they were handed over. */
+  private void takeHandedOver() {
+    for (Enqueue enqueue = handedOver.poll(); enqueue != null; enqueue = handedOver.poll()) {
+      enqueue(enqueue);
+    }
+  }
+
+  private void enqueue(Enqueue enqueue) {
     if (fatal != null) {
       failEnqueued(enqueue, fatal);
-      return this;
+      return;
     }
     ArrayDeque<Enqueue> waiting = waitingForTopic.get(enqueue.topic());
     if (waiting != null) {
       waiting.addLast(enqueue);
-      return this;
+      return;
     }
     Optional<TopicMetadata> metadata = access.topic(enqueue.topic());
     if (metadata.isPresent()) {
@@ -209,7 +238,6 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
       waitingForTopic.put(enqueue.topic(), waiting);
       awaitTopic(enqueue.topic());
     }
-    return this;
   }
 
   private void awaitTopic(String topic) {
@@ -249,8 +277,30 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   }
 
   private void failEnqueued(Enqueue enqueue, RunnelException error) {
+    fail(enqueue, outcomes, router, error);
+  }
+
+  private static void fail(
+      Enqueue enqueue, RecordOutcomes outcomes, RecordRouter router, RunnelException error) {
     outcomes.failed(enqueue.entry(), error);
     router.takenBack(enqueue.topic());
+  }
+
+  /**
+   * Fails every record in the hand-over queue: what the actor's {@link PostStop} does, and what a
+   * sending thread does when it finds the actor stopped after it put a record in. Each record is
+   * taken from the queue once, so it fails once, whoever takes it.
+   */
+  static void failHandedOver(
+      Queue<Enqueue> handedOver, RecordOutcomes outcomes, RecordRouter router) {
+    for (Enqueue enqueue = handedOver.poll(); enqueue != null; enqueue = handedOver.poll()) {
+      fail(
+          enqueue,
+          outcomes,
+          router,
+          new RunnelException(
+              ErrorCode.NOT_AVAILABLE, "Producer stopped: topic=" + enqueue.topic()));
+    }
   }
 
   private Behavior<Command> onBatchesWaiting() {
@@ -436,6 +486,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
   }
 
   private void flushInto(CompletableFuture<Done> done) {
+    takeHandedOver();
     accumulator.closeAll();
     flushWaitingForTopics = !waitingForTopic.isEmpty();
     long now = System.nanoTime();
@@ -474,6 +525,7 @@ final class ProducerActor extends AbstractBehavior<ProducerActor.Command> {
     accumulator.drainAll().forEach(batch -> outcomes.failed(batch, stopped));
     waitingForTopic.values().forEach(queue -> queue.forEach(e -> failEnqueued(e, stopped)));
     waitingForTopic.clear();
+    failHandedOver(handedOver, outcomes, router);
     return this;
   }
 }

@@ -12,9 +12,11 @@ import dev.runnel.persistence.record.Header;
 import dev.runnel.persistence.record.RecordBatchCodec;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -71,6 +73,7 @@ public final class RunnelProducer<K, V> {
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private final AtomicBoolean actorStopped = new AtomicBoolean();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final Queue<ProducerActor.Enqueue> handedOver = new ConcurrentLinkedQueue<>();
 
   private RunnelProducer(ProducerSettings<K, V> settings, ProducerAccess access) {
     this.settings = settings;
@@ -88,7 +91,14 @@ public final class RunnelProducer<K, V> {
     this.actor =
         system.systemActorOf(
             ProducerActor.create(
-                settings, access, accumulator, router, outcomes, actorStopped, wakeupPending),
+                settings,
+                access,
+                accumulator,
+                router,
+                outcomes,
+                actorStopped,
+                wakeupPending,
+                handedOver),
             "runnel-producer-" + UUID.randomUUID(),
             Props.empty());
   }
@@ -191,7 +201,13 @@ public final class RunnelProducer<K, V> {
     TopicMetadata metadata = router.routable(topic);
     if (metadata == null) {
       router.handedOver(topic);
-      actor.tell(new ProducerActor.Enqueue(topic, partition, entry));
+      handedOver.add(new ProducerActor.Enqueue(topic, partition, entry));
+      if (actorStopped.get()) {
+        // The actor stopped before it could take the record: nothing else fails it now.
+        ProducerActor.failHandedOver(handedOver, outcomes, router);
+      } else {
+        actor.tell(ProducerActor.HandedOver.INSTANCE);
+      }
       return;
     }
     RecordAccumulator.Appended appended;

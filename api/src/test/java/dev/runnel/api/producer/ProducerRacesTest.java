@@ -1,8 +1,12 @@
 package dev.runnel.api.producer;
 
+import static dev.runnel.api.TestNode.assertFails;
 import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runnel.actors.error.ErrorCode;
+import dev.runnel.actors.error.RunnelException;
 import dev.runnel.actors.partition.AppendReply;
 import dev.runnel.actors.topic.TopicMetadata;
 import dev.runnel.api.Runnel;
@@ -16,6 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,11 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * When the producer actor wakes up to send: batches that wait for their linger behind a full
- * in-flight window on a real node, with the node's answers held back until the test lets them
- * through, so that every step happens in a known order.
+ * Races between the producer's actor and what it waits for, on a real node, with the node's access
+ * held back at a chosen point so that every step happens in a known order.
  */
-class ProducerWakeupTest {
+class ProducerRacesTest {
 
   @TempDir static Path dataDir;
   static Runnel runnel;
@@ -42,17 +49,13 @@ class ProducerWakeupTest {
     runnel.close();
   }
 
-  /**
-   * The node's access, whose append answers wait until {@link #release} while {@link #hold} is on.
-   * The appends themselves reach the node at once.
-   */
-  private static final class HeldAnswers implements ProducerAccess {
-    private final ProducerAccess node;
+  /** The node's access, whose append answers wait until {@link #release}. */
+  private static final class HeldAnswers extends ForwardingAccess {
     private final List<Object> appends = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     HeldAnswers(ProducerAccess node) {
-      this.node = node;
+      super(node);
     }
 
     int appends() {
@@ -65,45 +68,10 @@ class ProducerWakeupTest {
 
     @Override
     public CompletionStage<AppendReply> append(ProducerBatch batch, Duration timeout) {
-      appends.add(null);
-      return node.append(batch, timeout)
+      appends.add(batch);
+      return super.append(batch, timeout)
           .thenCombineAsync(
               released, (reply, ignored) -> reply, runnel.system().executionContext());
-    }
-
-    @Override
-    public Optional<TopicMetadata> topic(String name) {
-      return node.topic(name);
-    }
-
-    @Override
-    public Optional<TopicMetadata> lastKnown(String name) {
-      return node.lastKnown(name);
-    }
-
-    @Override
-    public CompletionStage<TopicMetadata> awaitTopic(String name, Duration maxBlock) {
-      return node.awaitTopic(name, maxBlock);
-    }
-
-    @Override
-    public void stale(String topic) {
-      node.stale(topic);
-    }
-
-    @Override
-    public int nextStickyPartition(String topic, int partitions) {
-      return node.nextStickyPartition(topic, partitions);
-    }
-
-    @Override
-    public CompletionStage<Long> allocateProducerId(Duration timeout) {
-      return node.allocateProducerId(timeout);
-    }
-
-    @Override
-    public void close() {
-      node.close();
     }
   }
 
@@ -118,7 +86,7 @@ class ProducerWakeupTest {
     // One batch in flight; a batch of one such record is about 140 bytes, two do not fit in 200,
     // so each record closes the batch before it. Deliveries time out only after two minutes.
     ProducerSettings<String, String> settings =
-        ProducerSettings.create(runnel, Serdes.String().serializer(), Serdes.String().serializer())
+        settings()
             .withProperty("max.in.flight.requests.per.connection", "1")
             .withProperty("batch.size", "200")
             .withProperty("linger.ms", "300");
@@ -146,6 +114,46 @@ class ProducerWakeupTest {
       assertEquals(3, access.appends(), "one batch each");
     } finally {
       result(producer.close());
+    }
+  }
+
+  private static ProducerSettings<String, String> settings() {
+    return ProducerSettings.create(
+        runnel, Serdes.String().serializer(), Serdes.String().serializer());
+  }
+
+  @Test
+  void shouldFailARecordHandedOverToTheActorAfterTheProducerStopped() throws Exception {
+    // The sending thread finds no metadata for the topic only once the producer has stopped, and
+    // hands the record over to an actor that is gone.
+    CountDownLatch lookingUp = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    ProducerSettings<String, String> settings = settings();
+    ForwardingAccess access =
+        new ForwardingAccess(new EmbeddedProducerAccess(settings)) {
+          @Override
+          public Optional<TopicMetadata> topic(String name) {
+            lookingUp.countDown();
+            try {
+              closed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+          }
+        };
+    RunnelProducer<String, String> producer = RunnelProducer.create(settings, access);
+    ExecutorService sender = Executors.newSingleThreadExecutor();
+    try {
+      Future<CompletionStage<RecordMetadata>> sent =
+          sender.submit(() -> producer.send(new ProducerRecord<>("late", "k", "v")));
+      assertTrue(lookingUp.await(10, TimeUnit.SECONDS));
+      result(producer.close());
+      closed.countDown();
+      RunnelException error = assertFails(ErrorCode.NOT_AVAILABLE, sent.get(10, TimeUnit.SECONDS));
+      assertTrue(error.getMessage().contains("topic=late"), error.getMessage());
+    } finally {
+      sender.shutdownNow();
     }
   }
 }
