@@ -143,14 +143,18 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   /** The partitions of the latest assignment (minus those revoked since). */
   private final Set<TopicPartition> assigned = new HashSet<>();
 
-  /** Assigned partitions whose committed offsets are being fetched. */
-  private final Set<TopicPartition> starting = new HashSet<>();
+  /**
+   * Assigned partitions whose committed offsets are being fetched, with the number of the fetch
+   * that counts: an answer to an older one (the partition was revoked and assigned again since, or
+   * a rejoin overtook it) may carry an older offset and is ignored.
+   */
+  private final Map<TopicPartition, Integer> starting = new HashMap<>();
+
+  /** Numbers offset fetches. */
+  private int fetches;
 
   /** The stream's partition sources. */
   private final MemberPartitions<K, V> stream;
-
-  /** Numbers offset fetches, so that the answer to one overtaken by a rejoin is ignored. */
-  private int fetches;
 
   private boolean leaving;
 
@@ -400,7 +404,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     lost.removeAll(assignment.partitions());
     // Taken without a revocation (the coordinator lost track of them): stop reading them.
     stream.stop(lost);
-    starting.retainAll(assignment.partitions());
+    starting.keySet().retainAll(assignment.partitions());
     Set<TopicPartition> taken = new HashSet<>(assigned);
     taken.removeAll(assignment.partitions());
     if (!taken.isEmpty()) {
@@ -411,9 +415,8 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     listener.assigned(memberId, generation, Set.copyOf(assigned));
     Set<TopicPartition> added = new HashSet<>(assigned);
     added.removeAll(stream.running());
-    added.removeAll(starting);
+    added.removeAll(starting.keySet());
     if (stream.consuming() && !added.isEmpty()) {
-      starting.addAll(added);
       fetchOffsets(added);
     }
     return this;
@@ -422,6 +425,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   private void fetchOffsets(Set<TopicPartition> tps) {
     int fetch = ++fetches;
     Set<TopicPartition> asked = Set.copyOf(tps);
+    asked.forEach(tp -> starting.put(tp, fetch));
     getContext()
         .ask(
             OffsetsFetched.class,
@@ -432,8 +436,12 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onOffsetsAnswered(OffsetsAnswered answered) {
-    Set<TopicPartition> still = new HashSet<>(answered.partitions());
-    still.retainAll(starting);
+    Set<TopicPartition> still = new HashSet<>();
+    for (TopicPartition tp : answered.partitions()) {
+      if (Integer.valueOf(answered.fetch()).equals(starting.get(tp))) {
+        still.add(tp);
+      }
+    }
     if (still.isEmpty() || leaving) {
       return this;
     }
@@ -506,7 +514,7 @@ final class GroupMember<K, V> extends AbstractBehavior<Object> {
     if (!held.isEmpty()) {
       listener.revoked(revoke.generation(), held);
     }
-    starting.removeAll(revoked);
+    starting.keySet().removeAll(revoked);
     assigned.removeAll(revoked);
     coordinator.tell(new RevocationDone(memberId, revoke.generation(), revoked));
     return this;

@@ -417,6 +417,45 @@ class GroupMemberTest {
   }
 
   @Test
+  void shouldStartAPartitionAssignedAgainAtTheOffsetOfTheLatestFetch() {
+    topic("refetched", 1, 8);
+    TopicPartition p0 = new TopicPartition("refetched", 0);
+    TestProbe<GroupCommand> coordinator = TestProbe.create(runnel.system());
+    Partitions seen = new Partitions();
+    Consumer.Control control =
+        GroupSources.partitioned(
+                settings("g7"),
+                Subscriptions.topics("refetched"),
+                RebalanceListener.NONE,
+                id -> coordinator.ref())
+            .map(seen::run)
+            .to(Sink.ignore())
+            .run(runnel.system());
+    JoinGroup join = coordinator.expectMessageClass(JoinGroup.class);
+    join.replyTo().tell(new JoinReply.Joined("m7", 1));
+    join.member().tell(new Assignment("m7", 1, Set.of(p0)));
+    FetchOffsets first = coordinator.expectMessageClass(FetchOffsets.class);
+
+    // Revoked and assigned again while the first fetch is unanswered; meanwhile another member
+    // committed 5.
+    join.member().tell(new RevokePartitions("m7", 2, Set.of(p0)));
+    coordinator.expectMessageClass(RevocationDone.class);
+    join.member().tell(new Assignment("m7", 2, Set.of()));
+    join.member().tell(new Assignment("m7", 3, Set.of(p0)));
+    FetchOffsets second = coordinator.expectMessageClass(FetchOffsets.class);
+    first.replyTo().tell(new OffsetsFetched(Map.of(p0, OffsetAndMetadata.of(1))));
+    second.replyTo().tell(new OffsetsFetched(Map.of(p0, OffsetAndMetadata.of(5))));
+
+    coordinator.awaitAssert(
+        () -> {
+          assertEquals(range(5, 8), seen.offsets(p0), "from the latest fetch's offset");
+          return null;
+        });
+    assertEquals(1, seen.records.size(), "one source");
+    result(control.stop());
+  }
+
+  @Test
   void shouldLeaveWhenTheStreamFailsAndFailTheStreamWhenTheMemberStops() {
     topic("ends", 1, 3);
     TestProbe<GroupCommand> coordinator = TestProbe.create(runnel.system());
