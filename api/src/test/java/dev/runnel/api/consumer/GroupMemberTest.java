@@ -121,6 +121,22 @@ class GroupMemberTest {
       return Done.getInstance();
     }
 
+    /**
+     * Runs a partitioned source of the topic whose member talks to {@code coordinator}, each
+     * partition's source into this.
+     */
+    Consumer.Control start(
+        ConsumerSettings<String, String> settings,
+        String topic,
+        RebalanceListener listener,
+        TestProbe<GroupCommand> coordinator) {
+      return GroupSources.partitioned(
+              settings, Subscriptions.topics(topic), listener, id -> coordinator.ref())
+          .map(this::run)
+          .to(Sink.ignore())
+          .run(runnel.system());
+    }
+
     List<Long> offsets(TopicPartition tp) {
       return records.getOrDefault(tp, List.of()).stream().map(m -> m.record().offset()).toList();
     }
@@ -182,14 +198,11 @@ class GroupMemberTest {
     TestProbe<GroupCommand> coordinator = TestProbe.create(runnel.system());
     Partitions seen = new Partitions();
     Consumer.Control control =
-        GroupSources.partitioned(
-                settings("g1").withPartitionAssignmentStrategy("roundrobin"),
-                Subscriptions.topics("members"),
-                RebalanceListener.NONE,
-                id -> coordinator.ref())
-            .map(seen::run)
-            .to(Sink.ignore())
-            .run(runnel.system());
+        seen.start(
+            settings("g1").withPartitionAssignmentStrategy("roundrobin"),
+            "members",
+            RebalanceListener.NONE,
+            coordinator);
 
     JoinGroup join = coordinator.expectMessageClass(JoinGroup.class);
     assertEquals("", join.memberId());
@@ -383,14 +396,11 @@ class GroupMemberTest {
         };
     Partitions seen = new Partitions();
     Consumer.Control control =
-        GroupSources.partitioned(
-                settings("g6").withHeartbeatInterval(Duration.ofMillis(100)),
-                Subscriptions.topics("dropped"),
-                listener,
-                id -> coordinator.ref())
-            .map(seen::run)
-            .to(Sink.ignore())
-            .run(runnel.system());
+        seen.start(
+            settings("g6").withHeartbeatInterval(Duration.ofMillis(100)),
+            "dropped",
+            listener,
+            coordinator);
     JoinGroup join = next(coordinator, JoinGroup.class);
     join.replyTo().tell(new JoinReply.Joined("m6", 1));
     join.member().tell(new Assignment("m6", 1, Set.of(p0)));
@@ -423,14 +433,7 @@ class GroupMemberTest {
     TestProbe<GroupCommand> coordinator = TestProbe.create(runnel.system());
     Partitions seen = new Partitions();
     Consumer.Control control =
-        GroupSources.partitioned(
-                settings("g7"),
-                Subscriptions.topics("refetched"),
-                RebalanceListener.NONE,
-                id -> coordinator.ref())
-            .map(seen::run)
-            .to(Sink.ignore())
-            .run(runnel.system());
+        seen.start(settings("g7"), "refetched", RebalanceListener.NONE, coordinator);
     JoinGroup join = coordinator.expectMessageClass(JoinGroup.class);
     join.replyTo().tell(new JoinReply.Joined("m7", 1));
     join.member().tell(new Assignment("m7", 1, Set.of(p0)));
