@@ -234,14 +234,20 @@ class CliEndToEndTest {
     static Running start(String... args) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      CompletableFuture<Integer> exit =
-          CompletableFuture.supplyAsync(
+      CompletableFuture<Integer> exit = new CompletableFuture<>();
+      // A thread of its own: a command blocks until it ends, and several run at once.
+      Thread thread =
+          new Thread(
               () ->
-                  RunnelCli.execute(
-                      args,
-                      new ByteArrayInputStream(new byte[0]),
-                      new PrintStream(out, true, StandardCharsets.UTF_8),
-                      new PrintStream(err, true, StandardCharsets.UTF_8)));
+                  exit.complete(
+                      RunnelCli.execute(
+                          args,
+                          new ByteArrayInputStream(new byte[0]),
+                          new PrintStream(out, true, StandardCharsets.UTF_8),
+                          new PrintStream(err, true, StandardCharsets.UTF_8))),
+              "runnel " + String.join(" ", args));
+      thread.setDaemon(true);
+      thread.start();
       return new Running(exit, out, err);
     }
 
@@ -285,7 +291,7 @@ class CliEndToEndTest {
               text(printing.out()).equals("a\nb\n")
                   && text(waiting.err()).contains("consumed 0 records")
                   && text(member.out()).equals("a\nb\n")
-                  && ok("", "groups", "describe", "riders", at).out().contains(" offset=2 "),
+                  && runnel("", "groups", "describe", "riders", at).out().contains(" offset=2 "),
           Duration.ofSeconds(30));
       first.kill();
       try (ServerProcess second =
