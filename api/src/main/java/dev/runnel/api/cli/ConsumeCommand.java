@@ -130,7 +130,8 @@ final class ConsumeCommand implements Callable<Integer> {
       names = "--reset",
       defaultValue = "none",
       description =
-          "When --offset is outside the log: none (fail), earliest or latest (default: ${DEFAULT-VALUE}).")
+          "When the start offset, or the one to reconnect at, is outside the log: none (fail),"
+              + " earliest or latest (default: ${DEFAULT-VALUE}).")
   String reset;
 
   @Option(
@@ -205,13 +206,10 @@ final class ConsumeCommand implements Callable<Integer> {
       } else {
         List<Integer> partitions = session.partitions(topic, partition);
         Map<Integer, Long> from = startOffsets(session, partitions);
-        // Only an offset given with --offset can be outside the log at once; one found here falls
-        // out of it only if retention deletes it meanwhile, and then the first one kept is next.
-        OffsetReset outside = start.offset != null ? resetMode : OffsetReset.OFFSET_RESET_EARLIEST;
         records =
             Source.from(partitions)
                 .flatMapMerge(
-                    partitions.size(), p -> partitionRecords(session, p, from.get(p), outside));
+                    partitions.size(), p -> partitionRecords(session, p, from.get(p), resetMode));
       }
       Source<Printable, NotUsed> shown =
           records.mapAsync(
@@ -287,6 +285,11 @@ final class ConsumeCommand implements Callable<Integer> {
       throws Exception {
     Map<Integer, Long> from = new HashMap<>();
     if (start.offset != null) {
+      // Asked anyway: the server answers once before any stream starts (see RECONNECTING).
+      session.listOffsets(
+          topic,
+          partitions,
+          p -> PartitionOffsetRequest.newBuilder().setOffsetSpec(OffsetSpec.OFFSET_SPEC_LATEST));
       partitions.forEach(p -> from.put(p, start.offset));
       return from;
     }

@@ -36,6 +36,12 @@ final class GroupProgress {
    */
   synchronized boolean follow(GroupEvent event) {
     if (event.hasAssignment()) {
+      if (!memberId.equals(event.getAssignment().getMemberId())) {
+        // A new membership (the call was made again): what the old one printed may have been
+        // read and committed further by others since, and must not be committed over that.
+        printed.clear();
+        committed.clear();
+      }
       memberId = event.getAssignment().getMemberId();
       generation = event.getAssignment().getGenerationId();
       held.clear();
