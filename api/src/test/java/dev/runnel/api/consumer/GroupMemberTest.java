@@ -343,39 +343,42 @@ class GroupMemberTest {
         "the position of the records taken, on the interval");
     commit.replyTo().tell(CommitReply.Committed.INSTANCE);
 
-    GroupCommand.Heartbeat heartbeat = null;
-    while (heartbeat == null) {
-      if (coordinator.receiveMessage() instanceof GroupCommand.Heartbeat beat) {
-        heartbeat = beat;
-      }
-    }
-    assertEquals(1, heartbeat.generation());
-    heartbeat
-        .replyTo()
-        .tell(new HeartbeatReply.HeartbeatFailed(ErrorCode.UNKNOWN_MEMBER_ID, "coordinator moved"));
-    JoinGroup rejoin = null;
-    while (rejoin == null) {
-      if (coordinator.receiveMessage() instanceof JoinGroup again) {
-        rejoin = again;
-      }
-    }
+    assertEquals(1, next(coordinator, GroupCommand.Heartbeat.class).generation());
+    // Every heartbeat is answered so, since one waiting in the probe's queue may have timed out.
+    JoinGroup rejoin =
+        next(
+            coordinator,
+            JoinGroup.class,
+            new HeartbeatReply.HeartbeatFailed(ErrorCode.UNKNOWN_MEMBER_ID, "coordinator moved"));
     assertEquals("", rejoin.memberId(), "a member the group does not know joins as a new one");
     assertEquals(join.member(), rejoin.member());
     result(plain.stop());
   }
 
-  /** The next message of {@code type} the coordinator gets, answering offset fetches on the way. */
+  /**
+   * The next message of {@code type} the coordinator gets, answering offset fetches with none and
+   * heartbeats with {@code heartbeatAnswer} (if any) on the way; fails after 10 seconds.
+   */
   private static <T extends GroupCommand> T next(
-      TestProbe<GroupCommand> coordinator, Class<T> type) {
-    while (true) {
+      TestProbe<GroupCommand> coordinator, Class<T> type, HeartbeatReply heartbeatAnswer) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
       GroupCommand command = coordinator.receiveMessage();
       if (type.isInstance(command)) {
         return type.cast(command);
       }
       if (command instanceof FetchOffsets fetch) {
         fetch.replyTo().tell(new OffsetsFetched(Map.of()));
+      } else if (command instanceof GroupCommand.Heartbeat beat && heartbeatAnswer != null) {
+        beat.replyTo().tell(heartbeatAnswer);
       }
     }
+    throw new AssertionError("No " + type.getSimpleName() + " within 10 s");
+  }
+
+  private static <T extends GroupCommand> T next(
+      TestProbe<GroupCommand> coordinator, Class<T> type) {
+    return next(coordinator, type, null);
   }
 
   @Test
@@ -411,11 +414,13 @@ class GroupMemberTest {
           return null;
         });
 
-    // A rebalance: the member rejoins under its id, which the group dropped meanwhile.
-    next(coordinator, GroupCommand.Heartbeat.class)
-        .replyTo()
-        .tell(new HeartbeatReply.HeartbeatFailed(ErrorCode.ILLEGAL_GENERATION, "rebalancing"));
-    JoinGroup rejoin = next(coordinator, JoinGroup.class);
+    // A rebalance: the member rejoins under its id, which the group dropped meanwhile. Every
+    // heartbeat is answered so, since one waiting in the probe's queue may have timed out already.
+    JoinGroup rejoin =
+        next(
+            coordinator,
+            JoinGroup.class,
+            new HeartbeatReply.HeartbeatFailed(ErrorCode.ILLEGAL_GENERATION, "rebalancing"));
     assertEquals("m6", rejoin.memberId());
     rejoin.replyTo().tell(new JoinReply.JoinFailed(ErrorCode.UNKNOWN_MEMBER_ID, "member dropped"));
 
@@ -454,7 +459,6 @@ class GroupMemberTest {
           assertEquals(range(5, 8), seen.offsets(p0), "from the latest fetch's offset");
           return null;
         });
-    assertEquals(1, seen.records.size(), "one source");
     result(control.stop());
   }
 

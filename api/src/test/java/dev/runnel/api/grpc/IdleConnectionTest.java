@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A call that carries no data for longer than the server's idle timeout: the server's HTTP/2 pings
  * keep its connection open, so a consumer following a quiet topic keeps its stream. The idle
- * timeout is cut from 60 s to 1 s here, and the pings come every 300 ms.
+ * timeout is cut from 60 s to 3 s here, and the pings come every second.
  */
 class IdleConnectionTest {
 
@@ -46,7 +46,7 @@ class IdleConnectionTest {
     server =
         RemoteTestServer.start(
             dataDir,
-            Map.of("akka.http.server.idle-timeout", "1s", "runnel.server.ping-interval", "300ms"));
+            Map.of("akka.http.server.idle-timeout", "3s", "runnel.server.ping-interval", "1s"));
     connection = RemoteConnection.open(server.clientConfig());
   }
 
@@ -83,7 +83,7 @@ class IdleConnectionTest {
             .run(connection.system());
     CompletionStage<Done> ended = call.second();
 
-    Thread.sleep(4_000);
+    Thread.sleep(6_000);
     assertFalse(ended.toCompletableFuture().isDone(), "the quiet stream is still open: " + ended);
 
     RunnelProducer<String, String> producer =
