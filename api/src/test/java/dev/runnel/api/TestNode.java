@@ -67,6 +67,21 @@ public final class TestNode {
     }
   }
 
+  /**
+   * Polls {@code condition} for {@code duration} and fails as soon as it does not hold: for what
+   * must stay true while time passes (a timeout that must not strike, a window that must stay
+   * full).
+   */
+  public static void assertHoldsFor(BooleanSupplier condition, Duration duration, String what) {
+    long end = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < end) {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("No longer holds: " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
   /** Polls {@code condition} until it holds; fails after {@code timeout}. */
   public static void awaitCondition(BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

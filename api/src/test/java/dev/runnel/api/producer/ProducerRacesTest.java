@@ -1,6 +1,7 @@
 package dev.runnel.api.producer;
 
 import static dev.runnel.api.TestNode.assertFails;
+import static dev.runnel.api.TestNode.assertHoldsFor;
 import static dev.runnel.api.TestNode.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,7 +103,10 @@ class ProducerRacesTest {
       // opens a batch behind a closed one that cannot go yet, and no linger is timed for it.
       CompletionStage<RecordMetadata> second =
           producer.send(new ProducerRecord<>(topic, "k", value + 1));
-      Thread.sleep(400);
+      assertHoldsFor(
+          () -> access.appends() == 1,
+          Duration.ofMillis(400),
+          "the window holds one batch while the second lingers out");
       CompletionStage<RecordMetadata> third =
           producer.send(new ProducerRecord<>(topic, "k", value + 2));
       assertEquals(1, access.appends(), "the window holds one batch");
